@@ -1,0 +1,76 @@
+# Shatably AI — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+HOST ?= 127.0.0.1
+PORT ?= 3000
+# sam build needs the runtime's python (3.13); pyenv ships it on these machines.
+PY313_DIR := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin) $(dir $(shell command -v python3.13 2>/dev/null)))
+
+export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
+export POWERTOOLS_DEV ?= true
+export POWERTOOLS_METRICS_DISABLED ?= true
+
+.PHONY: install run test lint typecheck cfn-lint validate build pytest unit integration e2e bench stress audit clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.txt layers/common/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+$(SAM): 
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==1.170.0
+
+run: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m local.gateway
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy layers/common/shatably functions local tests bench
+
+cfn-lint: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+
+validate: $(SAM)
+	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
+
+build: $(SAM)
+	PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+integration: $(STAMP)
+	$(BIN)/python -m pytest tests/integration
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest tests/e2e
+
+audit: $(STAMP)
+	$(BIN)/pip-audit -r layers/common/requirements.txt --progress-spinner off
+
+test: lint typecheck cfn-lint validate pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+stress: $(STAMP)
+	$(BIN)/python -m bench.stress
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -1,0 +1,1 @@
+"""Shatably AI: the shared layer of the chat, generate and edit functions."""

@@ -1,0 +1,48 @@
+"""One logger and one metrics object for the whole layer (DESIGN D14).
+
+Tracing comes from Lambda's active tracing, not the X-Ray SDK, so no Tracer is created here.
+Never log prompts, images, keys or provider messages: log sizes, hashes and codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "shatably")
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Shatably"), service=SERVICE)
+
+
+def fingerprint(data: bytes | str) -> str:
+    """A short, stable hash for logging content without revealing it."""
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def count(name: str, value: float = 1, **dimensions: str) -> None:
+    """Emit one metric; dimensions go into the metadata so cardinality stays bounded."""
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    for key, val in dimensions.items():
+        metrics.add_metadata(key=key, value=val)
+
+
+def observed_handler(asgi_handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., Any]:
+    """Wrap a Mangum handler with Powertools' Lambda context and EMF flushing.
+
+    The correlation id is the API Gateway request id (REST v1 event shape).
+    """
+    from aws_lambda_powertools.logging import correlation_paths
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return asgi_handler(event, context)
+
+    return handler

@@ -1,0 +1,1 @@
+"""AI providers behind small interfaces: chat, image generation, image editing (DESIGN D3)."""

@@ -1,0 +1,139 @@
+"""Provider interfaces and the plain data that crosses them.
+
+Adapters (gemini, openai, offline) implement these protocols; services never import an SDK.
+Every adapter raises only ``shatably.errors.ProblemError`` (see ``faults``) and fills ``Usage``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+OutputFormat = Literal["png", "jpeg", "webp"]
+Role = Literal["user", "model"]
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    """A clean image (already through the image pipeline): bytes plus its MIME type."""
+
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    text: str
+    images: tuple[ImageInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A function the model may call; ``parameters`` is a JSON schema object."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    images: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens, "images": self.images}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    system: str
+    history: tuple[ChatMessage, ...]  # earlier turns, oldest first
+    message: ChatMessage  # the new user turn
+    timeout: float  # seconds left for this call (the request deadline)
+    max_output_tokens: int = 2048
+    response_schema: dict[str, Any] | None = None  # JSON schema -> structured output
+    tools: tuple[ToolSpec, ...] = ()
+    lang: str | None = None  # "ar" | "en": a hint for the offline provider
+
+
+@dataclass
+class ChatResult:
+    text: str
+    provider: str
+    model: str
+    structured: dict[str, Any] | None = None  # parsed JSON when response_schema was given
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    finish_reason: str | None = None  # e.g. "STOP", "MAX_TOKENS"
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    prompt: str
+    width: int
+    height: int
+    timeout: float
+    n: int = 1
+    output_format: OutputFormat = "png"
+    seed: int | None = None
+    # Hints the offline provider draws with; real providers read them from the prompt.
+    style_name: str | None = None
+    palette: tuple[str, ...] = ()  # hex colours
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    image: ImageInput  # the clean source
+    instruction: str  # the full, scaffolded instruction (what to change and what to preserve)
+    width: int  # the source's size: results come back at it
+    height: int
+    timeout: float
+    mask: ImageInput | None = None  # PNG, transparent where edits are allowed
+    output_format: OutputFormat = "png"
+    operation: str = "restyle"
+    palette: tuple[str, ...] = ()  # hex colours the offline provider recolours toward
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    data: bytes
+    mime_type: str
+
+
+@dataclass
+class ImageResult:
+    images: list[GeneratedImage]
+    provider: str
+    model: str
+    text: str | None = None
+    usage: Usage = field(default_factory=Usage)
+
+
+class ChatProvider(Protocol):
+    name: str
+    model: str
+
+    async def chat(self, request: ChatRequest) -> ChatResult: ...
+
+
+class ImageGenerator(Protocol):
+    name: str
+    model: str
+
+    async def generate(self, request: GenerateRequest) -> ImageResult: ...
+
+
+class ImageEditor(Protocol):
+    name: str
+    model: str
+
+    async def edit(self, request: EditRequest) -> ImageResult: ...

@@ -1,0 +1,44 @@
+"""The app factory every function uses: CORS allow-list, problems, request context, health."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from shatably.settings import get_settings
+from shatably.web.middleware import RequestContextMiddleware
+from shatably.web.problems import install_problem_handlers
+
+EXPOSED_HEADERS = ["x-request-id", "x-owner-id", "location", "retry-after"]
+
+
+def create_app(function: str, *routers: APIRouter, description: str = "") -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title=f"Shatably AI — {function}",
+        version="2.0.0",
+        description=description,
+        # Docs are served once, for the whole API, by the gateway (local) or the OpenAPI export.
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    # Added first, so it sits inside CORS: 413s and 500s still carry CORS headers.
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_allow_origins),
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["content-type", "authorization", "idempotency-key", "prefer", "x-owner-id"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+
+    @app.get("/health", tags=["health"], summary="Liveness of this function")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "function": function}
+
+    for router in routers:
+        app.include_router(router)
+    return app
