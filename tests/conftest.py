@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+pytest_plugins = ["tests.fakes.provider_fixtures"]
+
 # Set before anything imports boto3 or the layer: no test may reach a real AWS account or provider.
 os.environ.update(
     {
@@ -22,7 +24,13 @@ os.environ.update(
         "POWERTOOLS_SERVICE_NAME": "shatably-test",
     }
 )
-for _name in ("GEMINI_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY_PARAM", "OPENAI_API_KEY_PARAM"):
+for _name in (
+    "GEMINI_API_KEY",
+    "OPENAI_API_KEY",
+    "GOOGLE_API_KEY",
+    "GEMINI_API_KEY_PARAM",
+    "OPENAI_API_KEY_PARAM",
+):
     os.environ.pop(_name, None)
 
 
@@ -31,9 +39,12 @@ def fresh_settings() -> Iterator[None]:
     """Each test sees settings built from its own environment (monkeypatch.setenv works)."""
     from shatably.providers import registry
     from shatably.settings import reset_settings
+    from shatably.storage.aws import reset_clients
 
     reset_settings()
     registry.reset()
+    reset_clients()
     yield
     reset_settings()
     registry.reset()
+    reset_clients()

@@ -1,11 +1,122 @@
-"""The chat function: a thin FastAPI app from the layer's factory, wrapped by Mangum."""
+"""The chat function: the design consultation, its memory, and the health route."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 from mangum import Mangum
 
+from shatably.billing import run_billable
+from shatably.chat import service as chat
+from shatably.chat.models import ChatInput, ChatResponse, SessionView
+from shatably.images import content_hash
+from shatably.storage.media import get_media
+from shatably.web.bodies import (
+    IdempotencyKey,
+    form_files,
+    form_text,
+    is_multipart,
+    read_form,
+    read_json,
+    validate,
+)
+from shatably.web.deps import CurrentOwner, RequestDeadline
 from shatably.web.entry import lambda_entry
 from shatably.web.factory import create_app
+from shatably.web.openapi import json_or_multipart, problems
 
-app = create_app("chat")
+router = APIRouter()
+
+CHAT_FORM = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {
+        "message": {"type": "string", "minLength": 1},
+        "image": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 4},
+        "user_id": {"type": "string"},
+        "session_id": {"type": "string"},
+        "lang": {"type": "string", "enum": ["ar", "en"]},
+    },
+}
+
+
+async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[str, Any]]:
+    """The turn from the v1 multipart form or from JSON; plus what identifies it for idempotency."""
+    if not is_multipart(request):
+        body = await read_json(request, ChatInput)
+        return body, [], body.model_dump(mode="json", exclude={"user_id"})
+    form = await read_form(request, max_files=8)
+    fields = {k: form_text(form, k) for k in ("message", "session_id", "lang", "user_id")}
+    body = validate(ChatInput, {k: v for k, v in fields.items() if v is not None})
+    uploads = await form_files(form, "image")
+    fingerprint = {
+        **body.model_dump(mode="json", exclude={"user_id"}),
+        "images": [content_hash(u) for u in uploads],
+    }
+    return body, uploads, fingerprint
+
+
+@router.post("/chat/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/chat",
+    response_model=ChatResponse,
+    tags=["chat"],
+    summary="Talk to the designer (text and room photos); send session_id back to continue",
+    openapi_extra=json_or_multipart(ChatInput, CHAT_FORM),
+    responses=problems(400, 404, 409, 413, 415, 422, 429, 502, 503, 504),
+)
+async def converse(
+    request: Request,
+    owner: CurrentOwner,
+    deadline: RequestDeadline,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ChatResponse:
+    media = get_media()
+    body, uploads, fingerprint = await _chat_input(request)
+    turns: list[chat.ChatTurn] = []
+
+    async def work() -> dict[str, Any]:
+        turn = await chat.converse(media, owner.key, body, uploads, deadline)
+        turns.append(turn)
+        return {"session_id": turn.record.session_id, "turn": turn.record.index}
+
+    stored, _ = await run_billable(
+        owner=owner.key,
+        route="chat",
+        idempotency_key=idempotency_key,
+        body=fingerprint,
+        images=0,
+        remaining_ms=int(deadline.remaining() * 1000),
+        work=work,
+    )
+    turn = turns[0] if turns else chat.load_turn(media, owner.key, stored["session_id"], stored["turn"])
+    return chat.render(media, turn)
+
+
+@router.get(
+    "/chat/sessions/{session_id}",
+    response_model=SessionView,
+    tags=["chat"],
+    summary="The conversation so far, with fresh image links",
+    responses=problems(404),
+)
+async def get_session(session_id: str, owner: CurrentOwner) -> SessionView:
+    return chat.session_view(get_media(), owner.key, session_id)
+
+
+@router.delete(
+    "/chat/sessions/{session_id}",
+    status_code=204,
+    tags=["chat"],
+    summary="Delete the conversation and its images",
+    responses=problems(404),
+)
+async def delete_session(session_id: str, owner: CurrentOwner) -> Response:
+    chat.delete_session(get_media(), owner.key, session_id)
+    return Response(status_code=204)
+
+
+app = create_app("chat", router, extra_models=(ChatInput,))
 handler = lambda_entry(Mangum(app, lifespan="off"))

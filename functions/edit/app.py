@@ -1,11 +1,166 @@
-"""The edit function: a thin FastAPI app from the layer's factory, wrapped by Mangum."""
+"""The edit function: restyle, repaint, declutter or stage a photo of the user's room; uploads."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 from mangum import Mangum
 
+from shatably.billing import run_billable
+from shatably.images import content_hash
+from shatably.jobs import service as jobs
+from shatably.jobs.worker import handle_event
+from shatably.storage.media import ImageRef, LoadedImage, MediaStore, get_media
+from shatably.storage.uploads import UploadRequest, UploadTicket, create_upload
+from shatably.studio import service as studio
+from shatably.studio.models import EditInput, EditResponse, JobAccepted, StudioOutcome
+from shatably.studio.views import edit_response
+from shatably.web.bodies import (
+    IdempotencyKey,
+    Prefer,
+    form_files,
+    form_text,
+    is_multipart,
+    read_form,
+    read_json,
+    validate,
+    wants_async,
+)
+from shatably.web.deps import CurrentOwner, RequestDeadline
 from shatably.web.entry import lambda_entry
 from shatably.web.factory import create_app
+from shatably.web.openapi import ACCEPTED, json_or_multipart, problems
 
-app = create_app("edit")
-handler = lambda_entry(Mangum(app, lifespan="off"))
+router = APIRouter()
+
+EDIT_FORM = {
+    "type": "object",
+    "required": ["prompt", "image"],
+    "properties": {
+        "prompt": {"type": "string", "minLength": 1, "maxLength": 4000},
+        "image": {"type": "string", "format": "binary"},
+        "mask": {"type": "string", "format": "binary"},
+        "operation": {
+            "type": "string",
+            "enum": ["restyle", "repaint", "declutter", "stage", "swap_material"],
+        },
+        "style": {"type": "string"},
+        "color": {"type": "string"},
+        "regions": {"type": "string", "description": "Comma-separated region names"},
+        "output_format": {"type": "string", "enum": ["png", "jpeg", "webp"]},
+    },
+}
+
+
+async def _edit_input(
+    request: Request, media: MediaStore, owner: str
+) -> tuple[EditInput, LoadedImage | None, bytes | None, dict[str, Any]]:
+    """The edit request from either body: (input, stored source if uploaded, mask, idempotency body)."""
+    if not is_multipart(request):
+        body = await read_json(request, EditInput)
+        return body, None, None, body.model_dump(mode="json", exclude={"run_async"})
+    form = await read_form(request, max_files=2)
+    images = await form_files(form, "image")
+    masks = await form_files(form, "mask")
+    fields = {
+        key: form_text(form, key)
+        for key in ("prompt", "operation", "style", "color", "material", "output_format")
+        if form_text(form, key) is not None
+    }
+    regions = form_text(form, "regions")
+    if regions:
+        fields["regions"] = [r.strip() for r in regions.split(",") if r.strip()]  # type: ignore[assignment]
+    if not images:
+        # Validate the rest first so the caller hears about every missing field at once.
+        validate(EditInput, {**fields, "image": {}})
+    source = media.save_input(owner, images[0])
+    body = validate(EditInput, {**fields, "image": ImageRef(image_id=source.record.image_id).model_dump()})
+    fingerprint = {
+        **body.model_dump(mode="json", exclude={"run_async", "image"}),
+        "image_sha256": content_hash(images[0]),
+    }
+    return body, source, masks[0] if masks else None, fingerprint
+
+
+@router.post("/edit/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/edit",
+    response_model=EditResponse,
+    tags=["edit"],
+    summary="Edit a photo of a room, keeping its structure",
+    openapi_extra=json_or_multipart(EditInput, EDIT_FORM),
+    responses={**ACCEPTED, **problems(400, 404, 413, 415, 422, 429, 502, 503, 504)},
+)
+async def edit_photo(
+    request: Request,
+    owner: CurrentOwner,
+    deadline: RequestDeadline,
+    response: Response,
+    prefer: Prefer = None,
+    idempotency_key: IdempotencyKey = None,
+) -> EditResponse | JobAccepted:
+    media = get_media()
+    body, source, mask, fingerprint = await _edit_input(request, media, owner.key)
+
+    if wants_async(prefer, body.run_async):
+        if mask is not None:
+            body = body.model_copy(
+                update={"mask": ImageRef(image_id=media.save_input(owner.key, mask).record.image_id)}
+            )
+        job_request = body.model_dump(mode="json", exclude={"run_async"})
+
+        async def submit() -> dict[str, Any]:
+            job = jobs.submit(media, owner.key, "edit", job_request)
+            return {"job_id": job.job_id, "status": job.status}
+
+        accepted, _ = await run_billable(
+            owner=owner.key,
+            route="edit:job",
+            idempotency_key=idempotency_key,
+            body=fingerprint,
+            images=1,
+            remaining_ms=int(deadline.remaining() * 1000),
+            work=submit,
+        )
+        location = f"/jobs/{accepted['job_id']}"
+        response.status_code = 202
+        response.headers["Location"] = location
+        response.headers["Retry-After"] = "2"
+        return JobAccepted(job_id=accepted["job_id"], status=accepted["status"], location=location)
+
+    result_image: list[bytes] = []
+
+    async def work() -> dict[str, Any]:
+        loaded = source or media.resolve(owner.key, body.image)
+        result = await studio.edit(media, owner.key, body, loaded, deadline, mask_bytes=mask)
+        result_image.append(result.first_image)
+        return result.outcome.model_dump(mode="json")
+
+    stored, _ = await run_billable(
+        owner=owner.key,
+        route="edit",
+        idempotency_key=idempotency_key,
+        body=fingerprint,
+        images=1,
+        remaining_ms=int(deadline.remaining() * 1000),
+        work=work,
+    )
+    outcome = StudioOutcome.model_validate(stored)
+    return edit_response(media, owner.key, outcome, result_image[0] if result_image else None)
+
+
+@router.post(
+    "/uploads",
+    response_model=UploadTicket,
+    status_code=201,
+    tags=["uploads"],
+    summary="A presigned POST for a photo too large to send inline",
+    responses=problems(413, 415, 422),
+)
+async def upload(body: UploadRequest, owner: CurrentOwner) -> UploadTicket:
+    return create_upload(get_media(), owner.key, body)
+
+
+app = create_app("edit", router, extra_models=(EditInput, JobAccepted))
+handler = lambda_entry(Mangum(app, lifespan="off"), on_event=handle_event)

@@ -1,11 +1,119 @@
-"""The generate function: a thin FastAPI app from the layer's factory, wrapped by Mangum."""
+"""The generate function: text to interior images, the style catalogue, jobs and image records."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import APIRouter, Response
 from mangum import Mangum
 
+from shatably.billing import run_billable
+from shatably.catalog import catalogue_document
+from shatably.jobs import service as jobs
+from shatably.jobs.worker import handle_event
+from shatably.storage.media import get_media
+from shatably.studio import service as studio
+from shatably.studio.lineage import ImageDetail, image_detail
+from shatably.studio.models import GenerateInput, GenerateResponse, JobAccepted, JobView, StudioOutcome
+from shatably.studio.views import generate_response
+from shatably.web.bodies import IdempotencyKey, Prefer, wants_async
+from shatably.web.deps import CurrentOwner, RequestDeadline
 from shatably.web.entry import lambda_entry
 from shatably.web.factory import create_app
+from shatably.web.openapi import ACCEPTED, problems
 
-app = create_app("generate")
-handler = lambda_entry(Mangum(app, lifespan="off"))
+router = APIRouter()
+
+
+@router.post("/image/generate/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/image/generate",
+    response_model=GenerateResponse,
+    tags=["generate"],
+    summary="Generate interior images from text",
+    responses={**ACCEPTED, **problems(400, 404, 413, 422, 429, 502, 503, 504)},
+)
+async def generate_image(
+    body: GenerateInput,
+    owner: CurrentOwner,
+    deadline: RequestDeadline,
+    response: Response,
+    prefer: Prefer = None,
+    idempotency_key: IdempotencyKey = None,
+) -> GenerateResponse | JobAccepted:
+    media = get_media()
+    request = body.model_dump(mode="json", exclude={"run_async"})
+    first_image: list[bytes] = []
+
+    if wants_async(prefer, body.run_async):
+
+        async def submit() -> dict[str, Any]:
+            job = jobs.submit(media, owner.key, "generate", request)
+            return {"job_id": job.job_id, "status": job.status}
+
+        accepted, _ = await run_billable(
+            owner=owner.key,
+            route="generate:job",
+            idempotency_key=idempotency_key,
+            body=request,
+            images=body.n,
+            remaining_ms=int(deadline.remaining() * 1000),
+            work=submit,
+        )
+        return _accepted(response, accepted)
+
+    async def work() -> dict[str, Any]:
+        result = await studio.generate(media, owner.key, body, deadline)
+        first_image.append(result.first_image)
+        return result.outcome.model_dump(mode="json")
+
+    stored, _ = await run_billable(
+        owner=owner.key,
+        route="generate",
+        idempotency_key=idempotency_key,
+        body=request,
+        images=body.n,
+        remaining_ms=int(deadline.remaining() * 1000),
+        work=work,
+    )
+    outcome = StudioOutcome.model_validate(stored)
+    return generate_response(media, owner.key, outcome, first_image[0] if first_image else None)
+
+
+def _accepted(response: Response, accepted: dict[str, Any]) -> JobAccepted:
+    location = f"/jobs/{accepted['job_id']}"
+    response.status_code = 202
+    response.headers["Location"] = location
+    response.headers["Retry-After"] = "2"
+    return JobAccepted(job_id=accepted["job_id"], status=accepted["status"], location=location)
+
+
+@router.get("/styles", tags=["catalogue"], summary="Styles and room types, in English and Arabic")
+async def styles(lang: str | None = None) -> dict[str, Any]:
+    return catalogue_document(lang)
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobView,
+    tags=["jobs"],
+    summary="A job's status and results",
+    responses=problems(404),
+)
+async def job_status(job_id: str, owner: CurrentOwner) -> JobView:
+    return jobs.view(get_media(), owner.key, job_id)
+
+
+@router.get(
+    "/images/{image_id}",
+    response_model=ImageDetail,
+    tags=["images"],
+    summary="An image record with a fresh URL and its lineage",
+    responses=problems(404),
+)
+async def image(image_id: str, owner: CurrentOwner) -> ImageDetail:
+    return image_detail(get_media(), owner.key, image_id)
+
+
+app = create_app("generate", router, extra_models=(JobAccepted,))
+handler = lambda_entry(Mangum(app, lifespan="off"), on_event=handle_event)

@@ -31,6 +31,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "image_not_found": (404, "Image not found"),
     "upload_not_found": (404, "Upload not found"),
     "job_not_found": (404, "Job not found"),
+    "conversation_conflict": (409, "The conversation changed while answering"),
     "unknown_style": (422, "Unknown style"),
     "unknown_room_type": (422, "Unknown room type"),
     # auth / abuse

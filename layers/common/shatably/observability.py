@@ -33,7 +33,9 @@ def count(name: str, value: float = 1, **dimensions: str) -> None:
         metrics.add_metadata(key=key, value=val)
 
 
-def observed_handler(asgi_handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., Any]:
+def observed_handler(
+    route: Callable[[dict[str, Any], Any], dict[str, Any] | None],
+) -> Callable[[dict[str, Any], Any], dict[str, Any] | None]:
     """Wrap a Mangum handler with Powertools' Lambda context and EMF flushing.
 
     The correlation id is the API Gateway request id (REST v1 event shape).
@@ -42,7 +44,8 @@ def observed_handler(asgi_handler: Callable[[dict[str, Any], Any], dict[str, Any
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @metrics.log_metrics(capture_cold_start_metric=True)
-    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return asgi_handler(event, context)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
+        return route(event, context)
 
-    return handler
+    wrapped: Callable[[dict[str, Any], Any], dict[str, Any] | None] = handler
+    return wrapped

@@ -22,9 +22,7 @@ def get_api_key(provider: ProviderName) -> str:
     try:
         value = parameters.get_parameter(param_name, decrypt=True, max_age=_MAX_AGE_SECONDS)
     except Exception as exc:  # SSM down, throttled, missing: all one answer to the caller
-        raise ProblemError(
-            "config_unavailable", detail=f"The {provider} API key could not be read."
-        ) from exc
+        raise ProblemError("config_unavailable", detail=f"The {provider} API key could not be read.") from exc
     if not isinstance(value, str) or not value.strip():
         raise ProblemError("config_unavailable", detail=f"The {provider} API key is empty.")
     return value.strip()
@@ -35,4 +33,4 @@ def clear_cache() -> None:
         from aws_lambda_powertools.utilities import parameters
     except ImportError:  # pragma: no cover - powertools is a layer dependency
         return
-    parameters.clear_caches()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]

@@ -11,7 +11,7 @@ EventHandler = Callable[[dict[str, Any], Any], dict[str, Any] | None]
 
 
 def is_http_event(event: dict[str, Any]) -> bool:
-    return "httpMethod" in event or "requestContext" in event and "http" in event["requestContext"]
+    return "httpMethod" in event or ("requestContext" in event and "http" in event["requestContext"])
 
 
 def lambda_entry(

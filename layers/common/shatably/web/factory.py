@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
 from starlette.middleware.cors import CORSMiddleware
 
 from shatably.settings import get_settings
 from shatably.web.middleware import RequestContextMiddleware
+from shatably.web.openapi import install_openapi
 from shatably.web.problems import install_problem_handlers
 
 EXPOSED_HEADERS = ["x-request-id", "x-owner-id", "location", "retry-after"]
 
 
-def create_app(function: str, *routers: APIRouter, description: str = "") -> FastAPI:
+def create_app(
+    function: str,
+    *routers: APIRouter,
+    description: str = "",
+    extra_models: tuple[type[BaseModel], ...] = (),
+) -> FastAPI:
     settings = get_settings()
     app = FastAPI(
         title=f"Shatably AI — {function}",
@@ -41,4 +48,5 @@ def create_app(function: str, *routers: APIRouter, description: str = "") -> Fas
 
     for router in routers:
         app.include_router(router)
+    install_openapi(app, extra_models)
     return app

@@ -64,9 +64,7 @@ class RequestContextMiddleware:
             await send_with_id({"type": "http.response.start", "status": problem.status, "headers": headers})
             await send_with_id({"type": "http.response.body", "body": body})
 
-        too_large = ProblemError(
-            "payload_too_large", detail=f"The body exceeds {self.max_body_bytes} bytes."
-        )
+        too_large = ProblemError("payload_too_large", detail=f"The body exceeds {self.max_body_bytes} bytes.")
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body_bytes:
             await reply(too_large)

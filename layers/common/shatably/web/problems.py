@@ -74,7 +74,9 @@ async def _on_http(request: Request, exc: Exception) -> Response:
         problem = ProblemError("internal_error")
     else:
         problem = ProblemError("validation_failed", status=exc.status_code, detail=str(exc.detail))
-    return problem_response(problem, request_id=request_id_of(request), path=request.url.path, headers=headers)
+    return problem_response(
+        problem, request_id=request_id_of(request), path=request.url.path, headers=headers
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -1,0 +1,144 @@
+"""Billable calls: idempotency and quotas, both failing closed (reliability.md T18, T23, F10).
+
+Order: a replay is answered from the idempotency record before any quota is touched; a new
+call reserves quota, runs, and gives the quota back if it failed or was blocked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from shatably.errors import ProblemError
+from shatably.observability import count, logger
+from shatably.settings import get_settings
+from shatably.storage.table import get_table
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
+
+
+def _persistence() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+
+    settings = get_settings()
+    layer = DynamoDBPersistenceLayer(
+        table_name=settings.table_name,
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value="IDEMPOTENCY",
+        expiry_attr="expires_at",
+    )
+    layer.configure(
+        IdempotencyConfig(
+            event_key_jmespath="[owner, route, key]",
+            payload_validation_jmespath="body",
+            expires_after_seconds=settings.idempotency_ttl_seconds,
+        ),
+        function_name="shatably",
+    )
+    return layer
+
+
+async def run_billable(
+    *,
+    owner: str,
+    route: str,
+    idempotency_key: str | None,
+    body: dict[str, Any],
+    images: int,
+    remaining_ms: int,
+    work: Callable[[], Awaitable[dict[str, Any]]],
+) -> tuple[dict[str, Any], bool]:
+    """Run ``work`` at most once per idempotency key; returns (result, replayed)."""
+    if idempotency_key is not None and not _KEY.match(idempotency_key):
+        raise ProblemError("idempotency_key_invalid", detail="Use 1–255 printable characters, e.g. a UUID.")
+    if idempotency_key is None:
+        return await _metered(owner, images, work), False
+
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyItemAlreadyExistsError,
+        IdempotencyValidationError,
+    )
+    from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+
+    data = {"owner": owner, "route": route, "key": idempotency_key, "body": body}
+    layer = _persistence()
+    try:
+        layer.save_inprogress(data, remaining_time_in_millis=remaining_ms)
+    except IdempotencyItemAlreadyExistsError as exc:
+        record: DataRecord | None = exc.old_data_record or _guard(lambda: layer.get_record(data))
+        if record is None:  # expired between our write and read: treat as in progress
+            raise ProblemError("idempotency_in_progress", retry_after=2) from exc
+        try:
+            layer._validate_payload(data, record)
+        except IdempotencyValidationError as mismatch:
+            raise ProblemError(
+                "idempotency_key_reused", detail="This Idempotency-Key was used with a different request."
+            ) from mismatch
+        if record.status == "COMPLETED":
+            count("IdempotentReplay", route=route)
+            replay: dict[str, Any] = record.response_json_as_dict() or {}
+            return replay, True
+        raise ProblemError("idempotency_in_progress", retry_after=2) from exc
+    except ProblemError:
+        raise
+    except Exception as exc:  # the persistence layer is down: never call a provider unguarded
+        logger.warning("idempotency store unavailable", extra={"error": type(exc).__name__})
+        raise ProblemError("dependency_unavailable", retry_after=2) from exc
+
+    try:
+        result = await _metered(owner, images, work)
+    except Exception as exc:
+        # Failed work leaves no record, so a retry with the same key runs again.
+        failure = exc
+        _quietly(lambda: layer.delete_record(data, failure))
+        raise
+    # If this write fails the result still reaches the caller; the in-progress record then
+    # expires with the request deadline and a retry runs the work again.
+    _quietly(lambda: layer.save_success(data, result))
+    return result, False
+
+
+def _quietly(call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except Exception as exc:
+        logger.warning("idempotency store write failed", extra={"error": type(exc).__name__})
+
+
+def _guard(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except Exception as exc:
+        logger.warning("idempotency store call failed", extra={"error": type(exc).__name__})
+        raise ProblemError("dependency_unavailable", retry_after=2) from exc
+
+
+async def _metered(owner: str, images: int, work: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    reserve(owner, images)
+    try:
+        return await work()
+    except Exception:
+        release(owner, images)
+        raise
+
+
+def reserve(owner: str, images: int, *, requests: int = 1) -> None:
+    settings = get_settings()
+    get_table().reserve(
+        owner,
+        requests=requests,
+        images=images,
+        request_limit=settings.daily_request_quota,
+        image_limit=settings.daily_image_quota,
+        global_limit=settings.global_daily_image_budget,
+    )
+
+
+def release(owner: str, images: int, *, requests: int = 1) -> None:
+    try:
+        get_table().release(owner, requests=requests, images=images)
+    except ProblemError:
+        # The work already failed; a counter we could not give back only costs the user one unit.
+        logger.warning("quota release failed", extra={"images": images})

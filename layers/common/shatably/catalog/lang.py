@@ -1,0 +1,69 @@
+"""Language detection and text folding for Egyptian Arabic and English input.
+
+Users mix scripts freely ("عايز living room مودرن"), spell Arabic loosely (أ/ا/إ, ة/ه, ى/ي) and
+sometimes add diacritics, so every lookup compares *folded* text rather than raw strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Lang = Literal["ar", "en"]
+
+# Arabic script blocks: Arabic, Arabic Supplement, Arabic Extended-A, Presentation Forms A and B.
+_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+# Arabic words are written without short vowels, so the same sentence has roughly a third fewer
+# letters in Arabic than in English. A message whose letters are 30 % Arabic is therefore mostly
+# Arabic in words (typically Arabic with a few English design terms), and gets an Arabic answer.
+_ARABIC_SHARE_FOR_AR = 0.3
+
+# Arabic-Indic (U+0660..) and Extended/Persian (U+06F0..) digits, plus the Arabic decimal separator.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "0123456789" "0123456789" ".")
+
+# Spelling variants Egyptians use interchangeably; folding them lets "اوضه" match "أوضة".
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ئ": "ي", "ؤ": "و"})
+_TATWEEL = "\u0640"
+# The definite article and its common clitic forms ("the", "and the", "with the", "for the").
+_ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|لل|ال)(?=\w{2,})")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _is_arabic(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _ARABIC_RANGES)
+
+
+def detect_lang(text: str, default: Lang = "en") -> Lang:
+    """``"ar"`` when enough of the letters are Arabic script, else ``"en"``; ``default`` if no letters."""
+    arabic = latin = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if _is_arabic(ch):
+            arabic += 1
+        else:
+            latin += 1
+    if arabic + latin == 0:
+        return default
+    return "ar" if arabic / (arabic + latin) >= _ARABIC_SHARE_FOR_AR else "en"
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic digits and the Arabic decimal separator as ASCII ("٤٫٥" -> "4.5")."""
+    return text.translate(_DIGITS)
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free, article-free words joined by single spaces, for matching.
+
+    Both sides of every comparison go through this, so stripping the article cannot create a
+    mismatch; it only lets "الياباني" match "ياباني".
+    """
+    decomposed = unicodedata.normalize("NFKD", ascii_digits(text).casefold())
+    # Mn covers Latin accents and Arabic harakat/shadda alike.
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" and ch != _TATWEEL)
+    words = _NON_WORD.sub(" ", bare.translate(_ARABIC_FOLD).replace("_", " ")).split()
+    return " ".join(_ARTICLE.sub("", word) for word in words)

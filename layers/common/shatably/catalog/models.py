@@ -1,0 +1,101 @@
+"""The catalogue's record types: plain frozen dataclasses, so importing the data costs microseconds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from shatably.catalog.lang import Lang
+
+SwatchRole = Literal["wall", "accent", "wood", "textile", "metal", "floor"]
+Surface = Literal["walls", "floor", "ceiling", "joinery"]
+SURFACES: tuple[Surface, ...] = ("walls", "floor", "ceiling", "joinery")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One phrase in both languages."""
+
+    en: str
+    ar: str
+
+    def get(self, lang: Lang) -> str:
+        return self.ar if lang == "ar" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Swatch:
+    name_en: str
+    name_ar: str
+    hex: str  # "#RRGGBB", upper case
+    role: SwatchRole
+
+    def name(self, lang: Lang) -> str:
+        return self.name_ar if lang == "ar" else self.name_en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name_en": self.name_en, "name_ar": self.name_ar, "hex": self.hex, "role": self.role}
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    id: str
+    name_en: str
+    name_ar: str
+    description: Text
+    palette: tuple[Swatch, ...]
+    materials: Mapping[Surface, Text]  # one entry per surface in SURFACES
+    furniture: tuple[Text, ...]
+    prompt: str  # English, photographic: appended to image prompts
+    aliases: tuple[str, ...] = ()  # other spellings people type, either language
+    price_factor: float = 1.0  # relative cost of furnishing in this style (1.0 = mid-market)
+
+    def name(self, lang: Lang) -> str:
+        return self.name_ar if lang == "ar" else self.name_en
+
+    def swatches(self, role: SwatchRole) -> tuple[Swatch, ...]:
+        return tuple(s for s in self.palette if s.role == role)
+
+    def as_dict(self, lang: Lang | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}
+        if lang:
+            body["name"] = self.name(lang)
+        body["description_en"] = self.description.en
+        body["description_ar"] = self.description.ar
+        if lang:
+            body["description"] = self.description.get(lang)
+        body["palette"] = [s.as_dict() for s in self.palette]
+        body["materials"] = {surface: {"en": t.en, "ar": t.ar} for surface, t in self.materials.items()}
+        body["furniture_en"] = [t.en for t in self.furniture]
+        body["furniture_ar"] = [t.ar for t in self.furniture]
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureEssential:
+    """A piece a room of this type usually needs, with a rough mid-market line price in EGP."""
+
+    name: Text
+    qty: int
+    dims_cm: tuple[int, int, int] | None  # width, depth, height
+    price_egp: tuple[int, int]  # min, max for the whole line (all qty)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomType:
+    id: str
+    name_en: str
+    name_ar: str
+    essentials: tuple[FurnitureEssential, ...]
+    tip: Text
+    aliases: tuple[str, ...] = ()
+
+    def name(self, lang: Lang) -> str:
+        return self.name_ar if lang == "ar" else self.name_en
+
+    def as_dict(self, lang: Lang | None = None) -> dict[str, str]:
+        body = {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}
+        if lang:
+            body["name"] = self.name(lang)
+        return body

@@ -1,0 +1,306 @@
+"""OpenAI through the ``openai`` SDK (DESIGN D2): Images API generation and editing, chat completions.
+
+``base_url`` comes from settings, so any OpenAI-compatible server (or the test fake) can stand in.
+Timeouts and retries (DESIGN D6): ``max_retries=0``, each call gets the time left in seconds, and
+``retry.call_with_retry`` owns the one retry. Failures are mapped by ``faults``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import Awaitable
+from typing import Any, Final, TypeVar
+from weakref import WeakKeyDictionary
+
+import openai
+from openai.types import ImagesResponse
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionContentPartParam,
+    ChatCompletionFunctionToolParam,
+    ChatCompletionMessageParam,
+)
+from openai.types.shared_params import ResponseFormatJSONSchema
+
+from shatably.providers import faults
+from shatably.providers.base import (
+    ChatMessage,
+    ChatRequest,
+    ChatResult,
+    EditRequest,
+    GeneratedImage,
+    GenerateRequest,
+    ImageInput,
+    ImageResult,
+    OutputFormat,
+    ToolCall,
+    Usage,
+)
+from shatably.providers.retry import RetryPolicy, call_with_retry
+from shatably.secrets import get_api_key
+from shatably.settings import Settings
+
+T = TypeVar("T")
+
+_MIME = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+_EXTENSION = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+# "medium" keeps a synchronous render well inside API Gateway's 29 s; "high" often is not.
+_QUALITY: Final = "medium"
+# gpt-image-2 and later take any WxH: multiples of 16, aspect between 1:3 and 3:1, up to 3840x2160.
+_MAX_LONG_SIDE, _MAX_SHORT_SIDE, _MAX_ASPECT = 3840, 2160, 3.0
+_FINISH_REASONS = {"stop": "STOP", "length": "MAX_TOKENS", "tool_calls": "TOOL_CALLS"}
+
+# One client per event loop, reused across invocations: the SDK's httpx2 pool belongs to the loop
+# that opened its connections (Mangum keeps one loop per Lambda environment; tests use several).
+# Rebuilt when the key or base URL changes, so a rotated key takes effect without a cold start.
+_clients: WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[tuple[str, str | None], openai.AsyncOpenAI]] = (
+    WeakKeyDictionary()
+)
+
+
+def _client(settings: Settings) -> openai.AsyncOpenAI:
+    loop = asyncio.get_running_loop()
+    identity = (get_api_key("openai"), settings.openai_base_url)
+    cached = _clients.get(loop)
+    if cached is not None and cached[0] == identity:
+        return cached[1]
+    client = openai.AsyncOpenAI(
+        api_key=identity[0],
+        base_url=settings.openai_base_url or None,
+        max_retries=0,
+        # Each call passes the time it has left; this only bounds a call that forgot to.
+        timeout=settings.request_deadline_seconds,
+    )
+    _clients[loop] = (identity, client)
+    return client
+
+
+def image_size(width: int, height: int) -> str:
+    """The nearest size the Images API accepts; the service resizes the result to the exact size."""
+    w, h = float(width), float(height)
+    # Clamp the aspect by trimming the long side, then shrink to the maximum, then snap to 16.
+    if w > h * _MAX_ASPECT:
+        w = h * _MAX_ASPECT
+    elif h > w * _MAX_ASPECT:
+        h = w * _MAX_ASPECT
+    scale = min(1.0, _MAX_LONG_SIDE / max(w, h), _MAX_SHORT_SIDE / min(w, h))
+    return f"{_snap16(w * scale)}x{_snap16(h * scale)}"
+
+
+def _snap16(value: float) -> int:
+    return max(16, int(value // 16) * 16)
+
+
+def _file(image: ImageInput, name: str) -> tuple[str, bytes, str]:
+    # The API checks the file's type by its name and content type, so both must agree.
+    return (f"{name}.{_EXTENSION.get(image.mime_type, 'png')}", image.data, image.mime_type)
+
+
+def _data_url(image: ImageInput) -> str:
+    return f"data:{image.mime_type};base64,{base64.b64encode(image.data).decode()}"
+
+
+def _message(message: ChatMessage) -> ChatCompletionMessageParam:
+    if message.role == "model":
+        return {"role": "assistant", "content": message.text}
+    if not message.images:
+        return {"role": "user", "content": message.text}
+    parts: list[ChatCompletionContentPartParam] = []
+    if message.text:
+        parts.append({"type": "text", "text": message.text})
+    parts += [{"type": "image_url", "image_url": {"url": _data_url(image)}} for image in message.images]
+    return {"role": "user", "content": parts}
+
+
+def _parse_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        raise faults.invalid_response() from None
+    if not isinstance(value, dict):
+        raise faults.invalid_response()
+    return value
+
+
+async def _call(call: Awaitable[T]) -> T:
+    try:
+        return await call
+    except Exception as exc:
+        problem = faults.from_openai_exception(exc)
+        if problem is None:
+            raise
+        # ``from None``: the SDK's exception text holds the provider's raw message.
+        raise problem from None
+
+
+class OpenAIProvider:
+    """ChatProvider, ImageGenerator and ImageEditor on the OpenAI API (or a compatible server)."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings, *, retry_policy: RetryPolicy | None = None) -> None:
+        self.settings = settings
+        self.model = settings.openai_chat_model
+        self.image_model = settings.openai_image_model
+        self.retry_policy = retry_policy or RetryPolicy()
+
+    # -- images
+
+    async def generate(self, request: GenerateRequest) -> ImageResult:
+        with faults.observe_call(self.name, self.image_model, "generate") as record:
+            client = _client(self.settings)
+
+            async def attempt(seconds_left: float) -> ImageResult:
+                response = await _call(
+                    client.images.generate(
+                        model=self.image_model,
+                        prompt=request.prompt,
+                        n=request.n,
+                        size=image_size(request.width, request.height),
+                        quality=_QUALITY,
+                        output_format=request.output_format,
+                        timeout=seconds_left,
+                    )
+                )
+                return self._image_result(response, request.output_format)
+
+            result = await call_with_retry(
+                attempt, budget_seconds=request.timeout, policy=self.retry_policy, record=record
+            )
+            record.usage = result.usage
+        return result
+
+    async def edit(self, request: EditRequest) -> ImageResult:
+        with faults.observe_call(self.name, self.image_model, "edit") as record:
+            client = _client(self.settings)
+
+            async def attempt(seconds_left: float) -> ImageResult:
+                # Files are re-read on every attempt, so a retry sends the whole multipart body again.
+                response = await _call(
+                    client.images.edit(
+                        model=self.image_model,
+                        prompt=request.instruction,
+                        image=_file(request.image, "image"),
+                        mask=_file(request.mask, "mask") if request.mask is not None else openai.omit,
+                        size=image_size(request.width, request.height),
+                        quality=_QUALITY,
+                        output_format=request.output_format,
+                        timeout=seconds_left,
+                    )
+                )
+                return self._image_result(response, request.output_format)
+
+            result = await call_with_retry(
+                attempt, budget_seconds=request.timeout, policy=self.retry_policy, record=record
+            )
+            record.usage = result.usage
+        return result
+
+    def _image_result(self, response: ImagesResponse, requested: OutputFormat) -> ImageResult:
+        if not response.data:
+            raise faults.empty_response()
+        mime = _MIME.get(response.output_format or requested, _MIME[requested])
+        images = []
+        for item in response.data:
+            # GPT image models always answer b64_json; a URL-only item is not the documented shape.
+            if not item.b64_json:
+                raise faults.invalid_response()
+            try:
+                data = base64.b64decode(item.b64_json, validate=True)
+            except (binascii.Error, ValueError):
+                raise faults.invalid_response() from None
+            images.append(GeneratedImage(data=data, mime_type=mime))
+        usage = Usage(images=len(images))
+        if response.usage is not None:
+            usage.input_tokens = response.usage.input_tokens
+            usage.output_tokens = response.usage.output_tokens
+        return ImageResult(images=images, provider=self.name, model=self.image_model, usage=usage)
+
+    # -- chat
+
+    async def chat(self, request: ChatRequest) -> ChatResult:
+        messages: list[ChatCompletionMessageParam] = []
+        if request.system:
+            messages.append({"role": "system", "content": request.system})
+        messages += [_message(m) for m in (*request.history, request.message)]
+        response_format: ResponseFormatJSONSchema | openai.Omit = openai.omit
+        if request.response_schema is not None:
+            response_format = {
+                "type": "json_schema",
+                # Not strict: strict mode rejects schemas that leave properties optional.
+                "json_schema": {"name": "answer", "schema": request.response_schema},
+            }
+        tools: list[ChatCompletionFunctionToolParam] = [
+            {
+                "type": "function",
+                "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+            }
+            for t in request.tools
+        ]
+        with faults.observe_call(self.name, self.model, "chat") as record:
+            client = _client(self.settings)
+
+            async def attempt(seconds_left: float) -> ChatResult:
+                response = await _call(
+                    client.chat.completions.create(
+                        model=self.model,
+                        messages=messages,
+                        max_completion_tokens=request.max_output_tokens,
+                        response_format=response_format,
+                        tools=tools or openai.omit,
+                        timeout=seconds_left,
+                    )
+                )
+                return self._chat_result(request, response)
+
+            result = await call_with_retry(
+                attempt, budget_seconds=request.timeout, policy=self.retry_policy, record=record
+            )
+            record.usage = result.usage
+            record.finish_reason = result.finish_reason
+        return result
+
+    def _chat_result(self, request: ChatRequest, response: ChatCompletion) -> ChatResult:
+        if not response.choices:
+            raise faults.empty_response()
+        choice = response.choices[0]
+        message = choice.message
+        if choice.finish_reason == "content_filter":
+            raise faults.content_blocked("output", "content_filter")
+        if message.refusal:
+            raise faults.content_blocked("output", "refusal")
+        tool_calls = []
+        for call in message.tool_calls or []:
+            if call.type != "function":
+                continue  # only function tools are offered, so nothing else is ours to run
+            try:
+                arguments = json.loads(call.function.arguments or "{}")
+            except json.JSONDecodeError:
+                raise faults.invalid_response() from None
+            if not isinstance(arguments, dict):
+                raise faults.invalid_response()
+            tool_calls.append(ToolCall(name=call.function.name, arguments=arguments))
+        text = message.content or ""
+        if not text and not tool_calls:
+            raise faults.empty_response()
+        structured = None
+        if request.response_schema is not None and not tool_calls:
+            structured = _parse_object(text)
+        usage = Usage()
+        if response.usage is not None:
+            usage = Usage(
+                input_tokens=response.usage.prompt_tokens, output_tokens=response.usage.completion_tokens
+            )
+        return ChatResult(
+            text=text,
+            provider=self.name,
+            model=self.model,
+            structured=structured,
+            tool_calls=tool_calls,
+            # "length" is kept as an answer, reported as MAX_TOKENS like Gemini's (F8).
+            finish_reason=_FINISH_REASONS.get(choice.finish_reason, choice.finish_reason.upper()),
+            usage=usage,
+        )

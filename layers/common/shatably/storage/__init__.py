@@ -1,0 +1,1 @@
+"""Storage adapters: one DynamoDB table and one private S3 bucket (DESIGN D10)."""

@@ -1,0 +1,194 @@
+"""Images as the product sees them: sanitised bytes in the bucket plus a record in the table.
+
+Every image that enters (upload, inline, earlier result) goes through the one image pipeline
+before it is stored or sent to a provider; every result is stored before it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from shatably.errors import ProblemError
+from shatably.images import EncodedImage, PreparedImage, content_hash, prepare_upstream
+from shatably.settings import get_settings
+from shatably.storage.bucket import Bucket, clean_key, get_bucket, result_key, upload_key
+from shatably.storage.models import ImageRecord, now
+from shatably.storage.table import Table, get_table
+
+
+class ImageRef(BaseModel):
+    """One image given by reference: inline base64, an upload, or an earlier image's id."""
+
+    data: str | None = Field(default=None, description="Base64 image bytes (JPEG, PNG, WebP, HEIC)")
+    upload_id: str | None = Field(default=None, description="The id returned by POST /uploads")
+    image_id: str | None = Field(default=None, description="The id of an earlier image or result")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ImageRef:
+        given = [v for v in (self.data, self.upload_id, self.image_id) if v]
+        if len(given) != 1:
+            raise ValueError("give exactly one of data, upload_id or image_id")
+        return self
+
+
+class ImageView(BaseModel):
+    """An image record as callers see it: a short-lived URL, never a bucket key."""
+
+    id: str
+    url: str
+    width: int
+    height: int
+    format: Literal["png", "jpeg", "webp"]
+    mime_type: str
+    operation: str
+    parent_id: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    created_at: int
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    record: ImageRecord
+    prepared: PreparedImage  # provider-ready (downscaled, clean)
+
+
+def decode_base64(value: str) -> bytes:
+    import pybase64
+
+    payload = value.split(",", 1)[1] if value.startswith("data:") else value
+    try:
+        decoded: bytes = pybase64.b64decode(payload, validate=False)
+    except ValueError as exc:
+        raise ProblemError("image_undecodable", detail="The image is not valid base64.") from exc
+    return decoded
+
+
+def encode_base64(data: bytes) -> str:
+    import pybase64
+
+    encoded: str = pybase64.b64encode(data).decode("ascii")
+    return encoded
+
+
+class MediaStore:
+    def __init__(self, table: Table, bucket: Bucket) -> None:
+        self.table = table
+        self.bucket = bucket
+
+    def _expiry(self) -> int:
+        return now() + get_settings().result_ttl_days * 86400
+
+    def save_input(self, owner: str, raw: bytes, *, session_id: str | None = None) -> LoadedImage:
+        """Sanitise a photo from the user and keep the clean copy (content-addressed)."""
+        prepared = prepare_upstream(raw)
+        fmt: Literal["png", "jpeg", "webp"] = "png" if prepared.mime_type == "image/png" else "jpeg"
+        key = clean_key(owner, content_hash(prepared.data), fmt)
+        self.bucket.put(key, prepared.data, prepared.mime_type)
+        record = ImageRecord(
+            owner=owner,
+            s3_key=key,
+            format=fmt,
+            width=prepared.width,
+            height=prepared.height,
+            operation="upload",
+            session_id=session_id,
+            expires_at=self._expiry(),
+        )
+        self.table.put_image(record)
+        return LoadedImage(record=record, prepared=prepared)
+
+    def save_result(
+        self,
+        owner: str,
+        image: EncodedImage,
+        *,
+        operation: str,
+        parent_id: str | None,
+        provider: str,
+        model: str,
+        session_id: str | None = None,
+        job_id: str | None = None,
+    ) -> ImageRecord:
+        key = result_key(owner, content_hash(image.data), image.format)
+        self.bucket.put(key, image.data, image.mime_type)
+        record = ImageRecord(
+            owner=owner,
+            s3_key=key,
+            format=image.format,
+            width=image.width,
+            height=image.height,
+            operation=operation,
+            parent_id=parent_id,
+            provider=provider,
+            model=model,
+            session_id=session_id,
+            job_id=job_id,
+            expires_at=self._expiry(),
+        )
+        self.table.put_image(record)
+        return record
+
+    def record(self, owner: str, image_id: str) -> ImageRecord:
+        record = self.table.get_image(image_id) if _looks_like_id(image_id) else None
+        if record is None or record.owner != owner:
+            raise ProblemError("image_not_found")  # someone else's image is indistinguishable from none
+        return record
+
+    def image_bytes(self, record: ImageRecord) -> bytes:
+        return self.bucket.get(record.s3_key, max_bytes=get_settings().max_image_bytes * 4)
+
+    def resolve(self, owner: str, ref: ImageRef, *, session_id: str | None = None) -> LoadedImage:
+        """Turn any reference into a clean, stored, provider-ready image owned by ``owner``."""
+        settings = get_settings()
+        if ref.image_id:
+            record = self.record(owner, ref.image_id)
+            return LoadedImage(record=record, prepared=prepare_upstream(self.image_bytes(record)))
+        if ref.upload_id:
+            raw = self.bucket.get(
+                upload_key(owner, ref.upload_id),
+                max_bytes=settings.max_image_bytes,
+                missing="upload_not_found",
+            )
+            return self.save_input(owner, raw, session_id=session_id)
+        assert ref.data is not None
+        raw = decode_base64(ref.data)
+        if len(raw) > settings.max_image_bytes:
+            raise ProblemError(
+                "payload_too_large", detail=f"An image exceeds {settings.max_image_bytes} bytes."
+            )
+        return self.save_input(owner, raw, session_id=session_id)
+
+    def view(self, record: ImageRecord) -> ImageView:
+        filename = f"shatably-{record.image_id}.{'jpg' if record.format == 'jpeg' else record.format}"
+        return ImageView(
+            id=record.image_id,
+            url=self.bucket.presign_get(record.s3_key, record.mime_type, filename),
+            width=record.width,
+            height=record.height,
+            format=record.format,
+            mime_type=record.mime_type,
+            operation=record.operation,
+            parent_id=record.parent_id,
+            provider=record.provider,
+            model=record.model,
+            created_at=record.created_at,
+        )
+
+    def delete(self, records: list[ImageRecord]) -> None:
+        # Content-addressed objects may be shared by several records of the same owner;
+        # every record of a deleted session goes, and so do its objects.
+        if records:
+            self.bucket.delete(sorted({r.s3_key for r in records}))
+            self.table.delete_images([r.image_id for r in records])
+
+
+def _looks_like_id(value: str) -> bool:
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+def get_media() -> MediaStore:
+    return MediaStore(get_table(), get_bucket())

@@ -1,0 +1,84 @@
+"""What the table stores: sessions and turns, image records with lineage, jobs."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "blocked"]
+JobKind = Literal["generate", "edit"]
+FINAL_JOB_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "blocked"})
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class SessionRecord(BaseModel):
+    session_id: str
+    owner: str
+    created_at: int = Field(default_factory=now)
+    updated_at: int = Field(default_factory=now)
+    turn_count: int = 0
+    lang: str | None = None
+    expires_at: int = 0
+
+
+class TurnRecord(BaseModel):
+    session_id: str
+    index: int  # 1-based, contiguous: the order the model sees
+    user_text: str
+    image_ids: list[str] = []
+    reply: str
+    plan: dict[str, Any] | None = None
+    images_out: list[str] = []  # image ids the designer drew in this turn
+    job_ids: list[str] = []
+    usage: dict[str, int] = {}
+    provider: str
+    model: str
+    finish_reason: str | None = None
+    created_at: int = Field(default_factory=now)
+    expires_at: int = 0
+
+
+class ImageRecord(BaseModel):
+    image_id: str = Field(default_factory=new_id)
+    owner: str
+    s3_key: str
+    format: Literal["png", "jpeg", "webp"]
+    width: int
+    height: int
+    operation: str  # upload | generate | restyle | repaint | declutter | stage | swap_material
+    parent_id: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    session_id: str | None = None
+    job_id: str | None = None
+    created_at: int = Field(default_factory=now)
+    expires_at: int = 0
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format}"
+
+
+class JobRecord(BaseModel):
+    job_id: str = Field(default_factory=new_id)
+    owner: str
+    kind: JobKind
+    status: JobStatus = "queued"
+    request: dict[str, Any]
+    image_ids: list[str] = []
+    error: dict[str, Any] | None = None
+    attempts: int = 0
+    created_at: int = Field(default_factory=now)
+    updated_at: int = Field(default_factory=now)
+    deadline_at: int = 0  # a running job past this is reported failed
+    expires_at: int = 0

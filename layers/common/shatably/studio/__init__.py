@@ -1,0 +1,1 @@
+"""Generate and edit: prompt scaffolds, the services, and image lineage."""

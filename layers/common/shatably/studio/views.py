@@ -1,0 +1,47 @@
+"""Turn stored outcomes into the HTTP responses of generate and edit (first call and replays alike)."""
+
+from __future__ import annotations
+
+from shatably.storage.media import MediaStore, encode_base64
+from shatably.studio.models import EditResponse, GenerateResponse, StudioOutcome
+
+# Base64 of this many bytes still fits Lambda's 6 MB response with room for the JSON around it.
+INLINE_LIMIT_BYTES = 4 * 1024 * 1024
+
+
+def _inline(data: bytes) -> str | None:
+    return encode_base64(data) if len(data) <= INLINE_LIMIT_BYTES else None
+
+
+def generate_response(
+    media: MediaStore, owner: str, outcome: StudioOutcome, first_image: bytes | None = None
+) -> GenerateResponse:
+    records = [media.record(owner, image_id) for image_id in outcome.image_ids]
+    first = first_image if first_image is not None else media.image_bytes(records[0])
+    return GenerateResponse(
+        image_data=_inline(first),
+        format=records[0].format,
+        images=[media.view(r) for r in records],
+        provider=outcome.provider,
+        model=outcome.model,
+        usage=outcome.usage,
+    )
+
+
+def edit_response(
+    media: MediaStore, owner: str, outcome: StudioOutcome, result_image: bytes | None = None
+) -> EditResponse:
+    record = media.record(owner, outcome.image_ids[0])
+    source = media.record(owner, outcome.source_id or "")
+    data = result_image if result_image is not None else media.image_bytes(record)
+    preview = " (offline preview)" if outcome.provider == "offline" else ""
+    return EditResponse(
+        edited_image=_inline(data),
+        message=outcome.message or f"Your room was edited: {record.operation}{preview}.",
+        format=record.format,
+        image=media.view(record),
+        source=media.view(source),
+        provider=outcome.provider,
+        model=outcome.model,
+        usage=outcome.usage,
+    )

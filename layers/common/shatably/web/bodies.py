@@ -1,0 +1,65 @@
+"""Reading bodies that may be JSON or multipart, and the request headers billable routes honour."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, TypeVar
+
+from fastapi import Header, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from shatably.errors import ProblemError
+
+M = TypeVar("M", bound=BaseModel)
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Retries with the same key return the first result"),
+]
+Prefer = Annotated[str | None, Header(description="`respond-async` runs the request as a job (202)")]
+
+
+def wants_async(prefer: str | None, flag: bool) -> bool:
+    return flag or (prefer is not None and "respond-async" in prefer.lower())
+
+
+def is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+
+
+def validate(model: type[M], data: object) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
+
+
+async def read_json(request: Request, model: type[M]) -> M:
+    content_type = request.headers.get("content-type", "application/json").lower()
+    if "json" not in content_type:
+        raise ProblemError("unsupported_media_type", detail="Send application/json or multipart/form-data.")
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise ProblemError("malformed_json", detail="The body could not be parsed as JSON.") from exc
+    return validate(model, data)
+
+
+async def read_form(request: Request, max_files: int) -> FormData:
+    try:
+        return await request.form(max_files=max_files, max_fields=50)
+    except Exception as exc:  # python-multipart raises several types for broken bodies
+        raise ProblemError("validation_failed", detail="The multipart body could not be parsed.") from exc
+
+
+async def form_files(form: FormData, name: str) -> list[bytes]:
+    files = [value for value in form.getlist(name) if isinstance(value, UploadFile)]
+    return [await f.read() for f in files]
+
+
+def form_text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) and value != "" else None

@@ -1,0 +1,900 @@
+"""A fake Gemini + OpenAI server that speaks the real wire formats (providers.md §5).
+
+The adapters are tested through the real SDKs (both use httpx2, so respx cannot intercept): the SDK
+serialises, sends over a loopback socket, and parses what this server answers.
+
+Routes:
+    POST /{version}/models/{model}:generateContent            -> route "gemini"
+    POST /{version}/models/{model}:streamGenerateContent      -> route "gemini_stream" (SSE)
+    POST /v1/images/generations                                -> route "images_generate"
+    POST /v1/images/edits  (multipart)                         -> route "images_edit"
+    POST /v1/chat/completions                                  -> route "chat_completions"
+
+Scripting: queue ``Reply`` objects per route (``server.script("gemini", Reply(...), ...)``); each
+request pops one, and an empty queue answers with a sensible default (text, JSON matching the
+requested schema, or a real PNG/JPEG/WebP made with Pillow at the requested size). Every request is
+recorded (``server.requests``) with its headers, parsed JSON or multipart fields and files.
+
+Standalone (stress tests, local development): ``python -m tests.fakes.provider_server --port 8765``.
+Another process can then script it over HTTP: ``POST /__fake__/script/{route}`` with a ``Reply`` as
+JSON (bytes as base64), ``POST /__fake__/reset``, ``GET /__fake__/requests``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import binascii
+import contextlib
+import dataclasses
+import io
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+import uvicorn
+from PIL import Image, ImageDraw
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+RouteName = Literal["gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions"]
+ROUTES: tuple[RouteName, ...] = (
+    "gemini",
+    "gemini_stream",
+    "images_generate",
+    "images_edit",
+    "chat_completions",
+)
+
+_GEMINI_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+_OPENAI_ERROR_TYPE = {
+    400: "invalid_request_error",
+    401: "invalid_request_error",
+    403: "permission_denied",
+    404: "invalid_request_error",
+    429: "rate_limit_exceeded",
+}
+_ASPECT_RATIOS = {
+    "1:1": (1, 1),
+    "2:3": (2, 3),
+    "3:2": (3, 2),
+    "3:4": (3, 4),
+    "4:3": (4, 3),
+    "4:5": (4, 5),
+    "5:4": (5, 4),
+    "9:16": (9, 16),
+    "16:9": (16, 9),
+    "21:9": (21, 9),
+}
+_GEMINI_SIDES = {"512": 512, "1K": 1024, "2K": 2048, "4K": 4096}
+_FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
+
+
+# --------------------------------------------------------------------------- scripted replies
+
+
+@dataclass
+class Reply:
+    """One scripted answer. Unset fields fall back to the route's default behaviour.
+
+    status/headers/latency apply to every route. ``body`` (JSON) or ``raw`` (bytes) replace the whole
+    answer. The rest shape a successful answer:
+      text / json      the model's text, or a JSON value serialised as its text
+      image            exact image bytes to return (its MIME type is sniffed)
+      images           how many images a Gemini answer carries (0 gives a text-only answer)
+      finish_reason    Gemini finishReason / OpenAI finish_reason
+      block_reason     Gemini promptFeedback.blockReason (no candidates)
+      no_content       the candidate carries no content (image refusals, NO_IMAGE)
+      empty            200 with neither candidates nor a block (Gemini) or no data/choices (OpenAI)
+      tool_calls       (name, arguments) pairs the model calls
+      usage            replaces the usage block
+      reset            the connection drops in the middle of the response body
+      stream_error     Gemini SSE: an error object sent as a chunk after the first text chunk
+    """
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    latency: float = 0.0
+    body: Any = None
+    raw: bytes | None = None
+    text: str | None = None
+    json: Any = None
+    image: bytes | None = None
+    images: int | None = None
+    finish_reason: str | None = None
+    block_reason: str | None = None
+    no_content: bool = False
+    empty: bool = False
+    tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    usage: dict[str, Any] | None = None
+    reset: bool = False
+    stream_error: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The HTTP control API's form: bytes as standard base64."""
+        data = dataclasses.asdict(self)
+        for key in ("raw", "image"):
+            if data[key] is not None:
+                data[key] = base64.b64encode(data[key]).decode()
+        data["tool_calls"] = [list(call) for call in self.tool_calls]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reply:
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("raw", "image"):
+            if values.get(key) is not None:
+                values[key] = base64.b64decode(values[key])
+        values["tool_calls"] = tuple((name, dict(args)) for name, args in values.get("tool_calls") or ())
+        return cls(**values)
+
+
+def gemini_error(
+    status: int,
+    message: str | None = None,
+    *,
+    retry_delay: str | None = None,
+    quota: bool = False,
+    reason: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """Google's error envelope; ``retry_delay`` adds RetryInfo, ``quota`` a QuotaFailure."""
+    details: list[dict[str, Any]] = []
+    if quota:
+        details.append(
+            {
+                "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                "violations": [
+                    {
+                        "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
+                        "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                    }
+                ],
+            }
+        )
+    if reason:
+        details.append(
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": reason,
+                "domain": "googleapis.com",
+            }
+        )
+    if retry_delay:
+        details.append({"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay})
+    error: dict[str, Any] = {
+        "code": status,
+        "message": message or f"Fake Gemini error {status}.",
+        "status": _GEMINI_STATUS.get(status, "UNKNOWN"),
+    }
+    if details:
+        error["details"] = details
+    return Reply(status=status, body={"error": error}, headers=dict(headers or {}))
+
+
+def openai_error(
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    *,
+    type: str | None = None,  # the wire field's name
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """OpenAI's error envelope, e.g. ``openai_error(400, "moderation_blocked")``."""
+    error_type = type or ("image_generation_user_error" if code == "moderation_blocked" else None)
+    error_type = error_type or _OPENAI_ERROR_TYPE.get(status, "server_error")
+    body = {
+        "error": {
+            "message": message or f"Fake OpenAI error {status}.",
+            "type": error_type,
+            "param": None,
+            "code": code,
+        }
+    }
+    return Reply(status=status, body=body, headers=dict(headers or {}))
+
+
+def gemini_blocked(reason: str = "SAFETY") -> Reply:
+    """A prompt-level block: 200, promptFeedback.blockReason, no candidates."""
+    return Reply(block_reason=reason)
+
+
+def gemini_refused(finish_reason: str = "IMAGE_SAFETY") -> Reply:
+    """A candidate-level block: 200, a candidate with only a finishReason."""
+    return Reply(finish_reason=finish_reason, no_content=True)
+
+
+# --------------------------------------------------------------------------- recorded requests
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    field: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    route: RouteName
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-cased names
+    json: Any = None
+    form: dict[str, str] = field(default_factory=dict)
+    files: tuple[UploadedFile, ...] = ()
+    model: str | None = None
+    api_version: str | None = None  # Gemini only
+
+    # Gemini request views (camelCase and snake_case accepted, as the real API does).
+
+    def gemini_contents(self) -> list[dict[str, Any]]:
+        contents = _field(self.json or {}, "contents") or []
+        return [c for c in contents if isinstance(c, dict)]
+
+    def gemini_roles(self) -> list[str]:
+        return [str(c.get("role", "user")) for c in self.gemini_contents()]
+
+    def gemini_texts(self) -> list[str]:
+        return [str(p["text"]) for c in self.gemini_contents() for p in _parts(c) if "text" in p]
+
+    def gemini_images(self) -> list[tuple[str, bytes]]:
+        """(MIME type, decoded bytes) of every inline image, in order."""
+        images = []
+        for content in self.gemini_contents():
+            for part in _parts(content):
+                inline = _field(part, "inlineData")
+                if isinstance(inline, dict):
+                    images.append((str(_field(inline, "mimeType")), decode_b64(str(inline["data"]))))
+        return images
+
+    def gemini_system(self) -> str | None:
+        system = _field(self.json or {}, "systemInstruction")
+        if not isinstance(system, dict):
+            return None
+        return "".join(str(p.get("text", "")) for p in _parts(system))
+
+    def gemini_config(self) -> dict[str, Any]:
+        config = _field(self.json or {}, "generationConfig")
+        return config if isinstance(config, dict) else {}
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-safe digest for the HTTP control API (no image bytes)."""
+        return {
+            "route": self.route,
+            "method": self.method,
+            "path": self.path,
+            "model": self.model,
+            "api_version": self.api_version,
+            "headers": self.headers,
+            "form": self.form,
+            "files": [
+                {"field": f.field, "content_type": f.content_type, "size": len(f.data)} for f in self.files
+            ],
+        }
+
+
+def decode_b64(data: str) -> bytes:
+    """Either base64 alphabet, padded or not: google-genai sends URL-safe, the API returns standard."""
+    cleaned = data.strip().replace("-", "+").replace("_", "/")
+    return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _field(obj: Mapping[str, Any], camel: str) -> Any:
+    """A request field under its camelCase or snake_case name."""
+    return obj[camel] if camel in obj else obj.get(_snake(camel))
+
+
+def _parts(content: Mapping[str, Any]) -> list[dict[str, Any]]:
+    parts = content.get("parts") or []
+    return [p for p in parts if isinstance(p, dict)]
+
+
+# --------------------------------------------------------------------------- default payloads
+
+
+@lru_cache(maxsize=64)
+def make_image(width: int, height: int, fmt: str = "png") -> bytes:
+    """A real, decodable image: a diagonal two-tone room sketch, so it is not a flat colour."""
+    image = Image.new("RGB", (width, height), (214, 204, 186))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, height * 2 // 3, width, height), fill=(140, 110, 80))  # the floor
+    draw.line((0, 0, width, height), fill=(90, 120, 110), width=max(1, width // 64))
+    pil_format, _ = _FORMATS.get(fmt, _FORMATS["png"])
+    buffer = io.BytesIO()
+    image.save(buffer, format=pil_format)
+    return buffer.getvalue()
+
+
+def sniff_mime(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "application/octet-stream"
+
+
+def json_for_schema(schema: Any) -> Any:
+    """A minimal value that satisfies a JSON schema (or Gemini's OpenAPI subset)."""
+    if not isinstance(schema, dict):
+        return {}
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "any_of"):
+        if schema.get(key):
+            return json_for_schema(schema[key][0])
+    kind = schema.get("type", "object" if "properties" in schema else "string")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    kind = str(kind).lower()
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        return {name: json_for_schema(sub) for name, sub in properties.items()}
+    if kind == "array":
+        return [json_for_schema(schema.get("items") or {})]
+    if kind == "integer":
+        return int(schema.get("minimum", 1))
+    if kind == "number":
+        return float(schema.get("minimum", 1.5))
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return "example"
+
+
+def _word_count(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts) or 1
+
+
+def _gemini_image_size(config: Mapping[str, Any]) -> tuple[int, int]:
+    image_config = _field(config, "imageConfig") or {}
+    ratio = _ASPECT_RATIOS.get(str(_field(image_config, "aspectRatio") or "1:1"), (1, 1))
+    side = _GEMINI_SIDES.get(str(_field(image_config, "imageSize") or "1K"), 1024)
+    w, h = ratio
+    # The long side is the requested size; the short side follows the ratio, rounded to 16 like the API.
+    if w >= h:
+        return side, max(16, round(side * h / w / 16) * 16)
+    return max(16, round(side * w / h / 16) * 16), side
+
+
+def _openai_size(size: str | None, fallback: tuple[int, int] = (1024, 1024)) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)x(\d+)", size or "")
+    return (int(match[1]), int(match[2])) if match else fallback
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class FakeProviderServer:
+    """The fake's state (script queues, records) plus the ASGI app that serves them.
+
+    State is shared between the server's thread and the test's thread, hence the lock.
+    """
+
+    def __init__(self, default_latency: float = 0.0) -> None:
+        self.default_latency = default_latency
+        self._lock = threading.Lock()
+        self._queues: dict[RouteName, deque[Reply]] = {route: deque() for route in ROUTES}
+        self._records: list[RecordedRequest] = []
+        self.app = self._build_app()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    # -- scripting and inspection
+
+    def script(self, route: RouteName, *replies: Reply) -> None:
+        """Queue replies for a route, answered in order; an empty queue answers with the default."""
+        with self._lock:
+            self._queues[route].extend(replies)
+
+    def reset(self) -> None:
+        with self._lock:
+            for queue in self._queues.values():
+                queue.clear()
+            self._records.clear()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._records)
+
+    def requests_for(self, route: RouteName) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.route == route]
+
+    def pending(self, route: RouteName) -> int:
+        """Scripted replies not consumed yet (a test can check its script was fully used)."""
+        with self._lock:
+            return len(self._queues[route])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    # -- lifecycle
+
+    def start(self) -> FakeProviderServer:
+        """Serve on a free loopback port from a daemon thread; returns once it accepts connections."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-provider-server", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the fake provider server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    # -- internals
+
+    def _next(self, route: RouteName) -> Reply:
+        with self._lock:
+            queue = self._queues[route]
+            return queue.popleft() if queue else Reply()
+
+    def _record(self, record: RecordedRequest) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def _build_app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/__fake__/script/{route}", self._control_script, methods=["POST"]),
+                Route("/__fake__/reset", self._control_reset, methods=["POST"]),
+                Route("/__fake__/requests", self._control_requests, methods=["GET"]),
+                Route("/v1/images/generations", self._images_generate, methods=["POST"]),
+                Route("/v1/images/edits", self._images_edit, methods=["POST"]),
+                Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
+                Route("/{version}/models/{target:path}", self._gemini, methods=["POST"]),
+            ]
+        )
+
+    # -- control API (standalone use)
+
+    async def _control_script(self, request: Request) -> Response:
+        route = request.path_params["route"]
+        if route not in ROUTES:
+            return JSONResponse({"error": f"unknown route {route}"}, status_code=404)
+        payload = await request.json()
+        items = payload if isinstance(payload, list) else [payload]
+        self.script(route, *(Reply.from_json(item) for item in items))
+        return JSONResponse({"queued": len(items)})
+
+    async def _control_reset(self, request: Request) -> Response:
+        self.reset()
+        return JSONResponse({"reset": True})
+
+    async def _control_requests(self, request: Request) -> Response:
+        return JSONResponse([r.summary() for r in self.requests])
+
+    # -- shared answer plumbing
+
+    async def _delay(self, request: Request, reply: Reply) -> bool:
+        """Wait the scripted latency without blocking other requests; False if the client left."""
+        latency = reply.latency or self.default_latency
+        if latency <= 0:
+            return True
+
+        async def disconnected() -> None:
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+
+        try:
+            await asyncio.wait_for(disconnected(), timeout=latency)
+        except TimeoutError:
+            return True
+        return False
+
+    def _finish(self, reply: Reply, default: Any, *, media_type: str = "application/json") -> Response:
+        headers = dict(reply.headers)
+        if reply.reset:
+            return _ResetResponse(headers)
+        if reply.raw is not None:
+            return Response(reply.raw, status_code=reply.status, headers=headers, media_type=media_type)
+        body = reply.body if reply.body is not None else default
+        return JSONResponse(body, status_code=reply.status, headers=headers)
+
+    def _headers(self, request: Request) -> dict[str, str]:
+        return {k.lower(): v for k, v in request.headers.items()}
+
+    # -- Gemini
+
+    async def _gemini(self, request: Request) -> Response:
+        version = request.path_params["version"]
+        model, _, method = request.path_params["target"].partition(":")
+        if method not in ("generateContent", "streamGenerateContent"):
+            return JSONResponse(gemini_error(404, f"Method {method} not found.").body, status_code=404)
+        route: RouteName = "gemini" if method == "generateContent" else "gemini_stream"
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            body = None
+        self._record(
+            RecordedRequest(
+                route=route,
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                json=body,
+                model=model,
+                api_version=version,
+            )
+        )
+        if not (request.headers.get("x-goog-api-key") or request.query_params.get("key")):
+            error = gemini_error(403, "Method doesn't allow unregistered callers.")
+            return JSONResponse(error.body, status_code=403)
+        if not isinstance(body, dict):
+            error = gemini_error(400, "Invalid JSON payload received.")
+            return JSONResponse(error.body, status_code=400)
+        try:
+            for content in _field(body, "contents") or []:
+                for part in _parts(content):
+                    inline = _field(part, "inlineData")
+                    if isinstance(inline, dict):
+                        decode_b64(str(inline.get("data", "")))
+        except (binascii.Error, ValueError):
+            error = gemini_error(400, "Invalid value at 'contents.parts.inline_data.data'.")
+            return JSONResponse(error.body, status_code=400)
+
+        reply = self._next(route)
+        if not await self._delay(request, reply):
+            return Response(status_code=499)  # the client is gone; nobody reads this
+        answer = self._gemini_answer(model, body, reply)
+        if route == "gemini" or reply.status != 200 or reply.reset or reply.raw is not None:
+            return self._finish(reply, answer)
+        return self._gemini_stream(answer, reply)
+
+    def _gemini_answer(self, model: str, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+        texts = [str(p["text"]) for c in _field(body, "contents") or [] for p in _parts(c) if "text" in p]
+        usage = reply.usage or {"promptTokenCount": _word_count(texts)}
+        if reply.block_reason:
+            return {
+                "promptFeedback": {
+                    "blockReason": reply.block_reason,
+                    "safetyRatings": [{"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH"}],
+                },
+                "usageMetadata": usage | {"totalTokenCount": usage.get("promptTokenCount", 0)},
+                "modelVersion": model,
+            }
+        if reply.empty:
+            return {"usageMetadata": usage, "modelVersion": model}
+        candidate: dict[str, Any] = {"index": 0, "finishReason": reply.finish_reason or "STOP"}
+        if not reply.no_content:
+            parts = self._gemini_parts(model, body, reply)
+            candidate["content"] = {"role": "model", "parts": parts}
+            if reply.usage is None:
+                output = _word_count([str(p.get("text", "")) for p in parts])
+                output += 1290 * sum(1 for p in parts if "inlineData" in p)
+                usage = usage | {"candidatesTokenCount": output}
+        if reply.usage is None:
+            usage = usage | {
+                "totalTokenCount": usage.get("promptTokenCount", 0) + usage.get("candidatesTokenCount", 0)
+            }
+        return {
+            "candidates": [candidate],
+            "usageMetadata": usage,
+            "modelVersion": model,
+            "responseId": "fake-1",
+        }
+
+    def _gemini_parts(self, model: str, body: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
+        config = _field(body, "generationConfig") or {}
+        modalities = [str(m).upper() for m in _field(config, "responseModalities") or []]
+        wants_image = "IMAGE" in modalities or "image" in model
+        count = reply.images if reply.images is not None else (1 if wants_image else 0)
+        parts: list[dict[str, Any]] = []
+        if reply.text is not None:
+            parts.append({"text": reply.text})
+        elif reply.json is not None:
+            parts.append({"text": json.dumps(reply.json)})
+        elif count == 0 and not reply.tool_calls:
+            schema = _field(config, "responseJsonSchema") or _field(config, "responseSchema")
+            if schema is not None:
+                parts.append({"text": json.dumps(json_for_schema(schema))})
+            else:
+                parts.append({"text": "A fake designer's answer: warm oak, linen and soft light."})
+        for name, args in reply.tool_calls:
+            parts.append({"functionCall": {"name": name, "args": args}})
+        for _ in range(count):
+            data = reply.image or make_image(*_gemini_image_size(config))
+            parts.append(
+                {"inlineData": {"mimeType": sniff_mime(data), "data": base64.b64encode(data).decode()}}
+            )
+        return parts
+
+    def _gemini_stream(self, answer: dict[str, Any], reply: Reply) -> Response:
+        """SSE: the first text part alone, then the rest with finishReason and usage (providers.md §2.4)."""
+        chunks: list[dict[str, Any]] = []
+        candidates = answer.get("candidates") or []
+        parts = (candidates[0].get("content") or {}).get("parts", []) if candidates else []
+        text = next((p["text"] for p in parts if "text" in p), None)
+        if text and len(text) > 1:
+            head, tail = text[: len(text) // 2], text[len(text) // 2 :]
+            chunks.append(
+                {"candidates": [{"content": {"role": "model", "parts": [{"text": head}]}, "index": 0}]}
+            )
+            rest = [{"text": tail} if "text" in p and p["text"] == text else p for p in parts]
+            last = json.loads(json.dumps(answer))
+            last["candidates"][0]["content"]["parts"] = rest
+            chunks.append(last)
+        else:
+            chunks.append(answer)
+        if reply.stream_error is not None:
+            chunks.insert(1, {"error": reply.stream_error})
+            del chunks[2:]
+
+        async def events() -> Any:
+            for chunk in chunks:
+                yield f"data: {json.dumps(chunk)}\r\n\r\n".encode()
+
+        return StreamingResponse(events(), media_type="text/event-stream", headers=reply.headers)
+
+    # -- OpenAI
+
+    def _openai_unauthorized(self, request: Request) -> Response | None:
+        auth = request.headers.get("authorization", "")
+        if auth.startswith("Bearer ") and auth[7:].strip():
+            return None
+        error = openai_error(401, "invalid_api_key", "You didn't provide an API key.")
+        return JSONResponse(error.body, status_code=401)
+
+    async def _images_generate(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            body = {}
+        self._record(
+            RecordedRequest(
+                route="images_generate",
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                json=body,
+                model=body.get("model"),
+            )
+        )
+        if (denied := self._openai_unauthorized(request)) is not None:
+            return denied
+        reply = self._next("images_generate")
+        if not await self._delay(request, reply):
+            return Response(status_code=499)
+        size = _openai_size(body.get("size"))
+        return self._finish(reply, self._images_answer(body, size, int(body.get("n") or 1), reply))
+
+    async def _images_edit(self, request: Request) -> Response:
+        form = await request.form()
+        fields: dict[str, str] = {}
+        files: list[UploadedFile] = []
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files.append(UploadedFile(name, value.filename, value.content_type, await value.read()))
+            else:
+                fields[name] = value
+        self._record(
+            RecordedRequest(
+                route="images_edit",
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                form=fields,
+                files=tuple(files),
+                model=fields.get("model"),
+            )
+        )
+        if (denied := self._openai_unauthorized(request)) is not None:
+            return denied
+        sources = [f for f in files if f.field in ("image", "image[]")]
+        if not sources:
+            error = openai_error(400, None, "Missing required parameter: 'image'.")
+            return JSONResponse(error.body, status_code=400)
+        reply = self._next("images_edit")
+        if not await self._delay(request, reply):
+            return Response(status_code=499)
+        try:
+            with Image.open(io.BytesIO(sources[0].data)) as source:
+                fallback = source.size
+        except OSError:
+            error = openai_error(400, "invalid_image", "Invalid image file or mode for image 1.")
+            return JSONResponse(error.body, status_code=400)
+        size = _openai_size(fields.get("size"), fallback)
+        return self._finish(reply, self._images_answer(fields, size, int(fields.get("n") or 1), reply))
+
+    def _images_answer(
+        self, params: Mapping[str, Any], size: tuple[int, int], n: int, reply: Reply
+    ) -> dict[str, Any]:
+        fmt = str(params.get("output_format") or "png")
+        data = (
+            []
+            if reply.empty
+            else [{"b64_json": base64.b64encode(reply.image or make_image(*size, fmt)).decode()}]
+        )
+        prompt_tokens = _word_count([str(params.get("prompt", ""))])
+        return {
+            "created": int(time.time()),
+            "background": params.get("background") or "opaque",
+            "output_format": fmt,
+            "quality": params.get("quality") or "auto",
+            "size": f"{size[0]}x{size[1]}",
+            "data": data * n,
+            "usage": reply.usage
+            or {
+                "input_tokens": prompt_tokens,
+                "input_tokens_details": {"image_tokens": 0, "text_tokens": prompt_tokens},
+                "output_tokens": 1056 * n,
+                "total_tokens": prompt_tokens + 1056 * n,
+                "output_tokens_details": {"image_tokens": 1056 * n, "text_tokens": 0},
+            },
+        }
+
+    async def _chat_completions(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            body = {}
+        self._record(
+            RecordedRequest(
+                route="chat_completions",
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                json=body,
+                model=body.get("model"),
+            )
+        )
+        if (denied := self._openai_unauthorized(request)) is not None:
+            return denied
+        reply = self._next("chat_completions")
+        if not await self._delay(request, reply):
+            return Response(status_code=499)
+        return self._finish(reply, self._chat_answer(body, reply))
+
+    def _chat_answer(self, body: Mapping[str, Any], reply: Reply) -> dict[str, Any]:
+        response_format = body.get("response_format") or {}
+        if reply.text is not None:
+            content: str | None = reply.text
+        elif reply.json is not None:
+            content = json.dumps(reply.json)
+        elif reply.tool_calls:
+            content = None
+        elif response_format.get("type") == "json_schema":
+            content = json.dumps(json_for_schema((response_format.get("json_schema") or {}).get("schema")))
+        elif response_format.get("type") == "json_object":
+            content = "{}"
+        else:
+            content = "A fake designer's answer: warm oak, linen and soft light."
+        message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": None}
+        if reply.tool_calls:
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{i}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": json.dumps(args)},
+                }
+                for i, (name, args) in enumerate(reply.tool_calls)
+            ]
+        finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
+        prompt_tokens = _word_count([json.dumps(m.get("content")) for m in body.get("messages") or []])
+        completion_tokens = _word_count([content or ""])
+        choices = (
+            []
+            if reply.empty
+            else [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]
+        )
+        return {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model"),
+            "choices": choices,
+            "usage": reply.usage
+            or {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        }
+
+
+class _ResetResponse(Response):
+    """Promise a body, send half of it, and end: the client sees the connection drop mid-response."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        super().__init__(b"", status_code=200, headers=dict(headers))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b'{"candidates": [', "more_body": True})
+        # Returning without finishing the body makes uvicorn close the socket under the client.
+
+
+@contextlib.contextmanager
+def running_server(default_latency: float = 0.0) -> Iterator[FakeProviderServer]:
+    server = FakeProviderServer(default_latency).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the fake Gemini/OpenAI provider on loopback.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    args = parser.parse_args(argv)
+    server = FakeProviderServer(default_latency=args.latency)
+    print(
+        f"fake providers on http://127.0.0.1:{args.port} "
+        f"(GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:{args.port} OPENAI_BASE_URL=http://127.0.0.1:{args.port}/v1)",
+        flush=True,
+    )
+    uvicorn.run(server.app, host="127.0.0.1", port=args.port, lifespan="off", log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
