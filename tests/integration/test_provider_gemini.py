@@ -11,6 +11,7 @@ import io
 import json
 import math
 import time
+from dataclasses import replace
 
 import pytest
 from google.genai import errors as genai_errors
@@ -49,36 +50,33 @@ def gemini(provider_env, instant_retry_policy) -> GeminiProvider:
 
 
 def chat_request(text: str = "Suggest furniture for this room.", **overrides) -> ChatRequest:
-    values = {
-        "system": "You are an interior design assistant.",
-        "history": (
+    request = ChatRequest(
+        system="You are an interior design assistant.",
+        history=(
             ChatMessage(role="user", text="I like Scandinavian style."),
             ChatMessage(role="model", text="Great choice!"),
         ),
-        "message": ChatMessage(role="user", text=text, images=(ImageInput(JPEG_BYTES, "image/jpeg"),)),
-        "timeout": 20.0,
-        "max_output_tokens": 512,
-    }
-    values.update(overrides)
-    return ChatRequest(**values)
+        message=ChatMessage(role="user", text=text, images=(ImageInput(JPEG_BYTES, "image/jpeg"),)),
+        timeout=20.0,
+        max_output_tokens=512,
+    )
+    return replace(request, **overrides)
 
 
 def generate_request(**overrides) -> GenerateRequest:
-    values = {"prompt": "A cozy Scandinavian living room", "width": 1536, "height": 1024, "timeout": 20.0}
-    values.update(overrides)
-    return GenerateRequest(**values)
+    request = GenerateRequest(prompt="A cozy Scandinavian living room", width=1536, height=1024, timeout=20.0)
+    return replace(request, **overrides)
 
 
 def edit_request(**overrides) -> EditRequest:
-    values = {
-        "image": ImageInput(ROOM_PNG, "image/png"),
-        "instruction": "Repaint the walls sage green; keep the furniture and layout unchanged.",
-        "width": 96,
-        "height": 64,
-        "timeout": 20.0,
-    }
-    values.update(overrides)
-    return EditRequest(**values)
+    request = EditRequest(
+        image=ImageInput(ROOM_PNG, "image/png"),
+        instruction="Repaint the walls sage green; keep the furniture and layout unchanged.",
+        width=96,
+        height=64,
+        timeout=20.0,
+    )
+    return replace(request, **overrides)
 
 
 def problem_from(coro) -> ProblemError:
@@ -171,7 +169,9 @@ def test_tools_go_out_as_function_declarations_and_calls_come_back(gemini, fake_
 
 
 def test_max_tokens_keeps_the_truncated_answer(gemini, fake_providers):
-    fake_providers.script("gemini", Reply(text="Start with a light oak floor and", finish_reason="MAX_TOKENS"))
+    fake_providers.script(
+        "gemini", Reply(text="Start with a light oak floor and", finish_reason="MAX_TOKENS")
+    )
 
     result = asyncio.run(gemini.chat(chat_request()))
 
@@ -296,7 +296,9 @@ def test_empty_answer_then_a_good_one_succeeds(gemini, fake_providers):
 
 
 def test_text_only_from_the_image_model_is_an_empty_response(gemini, fake_providers):
-    fake_providers.script("gemini", Reply(images=0, text="I can describe it instead."), Reply(images=0, text="No."))
+    fake_providers.script(
+        "gemini", Reply(images=0, text="I can describe it instead."), Reply(images=0, text="No.")
+    )
 
     problem = problem_from(gemini.edit(edit_request()))
 
@@ -326,7 +328,9 @@ def test_rate_limit_is_retried_after_the_retry_info_delay(gemini, fake_providers
 
 
 def test_rate_limit_twice_is_503_with_retry_after(gemini, fake_providers, retry_sleeps):
-    fake_providers.script("gemini", gemini_error(429, retry_delay="2s"), gemini_error(429, retry_delay="7.2s"))
+    fake_providers.script(
+        "gemini", gemini_error(429, retry_delay="2s"), gemini_error(429, retry_delay="7.2s")
+    )
 
     problem = problem_from(gemini.chat(chat_request()))
 
@@ -438,7 +442,9 @@ CANARY_KEY = "AIza-canary-key-7f3e9d"
 CANARY_PROMPT = "canary-prompt-5b1c0a living room for Mr Secret"
 
 
-def test_no_key_prompt_or_provider_message_leaks(provider_env, fake_providers, instant_retry_policy, capfd, caplog):
+def test_no_key_prompt_or_provider_message_leaks(
+    provider_env, fake_providers, instant_retry_policy, capfd, caplog
+):
     provider_env.set_keys(gemini=CANARY_KEY)
     gemini = GeminiProvider(get_settings(), retry_policy=instant_retry_policy)
     echo = f"Request for '{CANARY_PROMPT}' with key {CANARY_KEY} is invalid."
@@ -499,7 +505,9 @@ def test_fake_streams_sse_and_can_fail_mid_stream(provider_env, fake_providers):
     assert "".join(asyncio.run(stream())) == "Here is a cozy idea."
     assert fake_providers.requests_for("gemini_stream")[0].query == {"alt": "sse"}
 
-    fake_providers.script("gemini_stream", Reply(text="Here is", stream_error={"code": 500, "message": "boom"}))
+    fake_providers.script(
+        "gemini_stream", Reply(text="Here is", stream_error={"code": 500, "message": "boom"})
+    )
     with pytest.raises(genai_errors.APIError):
         asyncio.run(stream())
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ProviderChoice = Literal["auto", "gemini", "openai", "offline"]
 ProviderName = Literal["gemini", "openai", "offline"]
@@ -58,7 +58,8 @@ class Settings(BaseSettings):
 
     # Web
     auth_enabled: bool = False  # set when the API's JWT authorizer is configured
-    cors_allow_origins: tuple[str, ...] = LOCAL_ORIGINS
+    # A comma-separated list in the environment (NoDecode: not JSON).
+    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = LOCAL_ORIGINS
     max_body_bytes: int = 6 * 1024 * 1024
     request_deadline_seconds: float = 25.0
 

@@ -1,0 +1,140 @@
+"""POST /chat/: the v1 multipart contract, memory, ownership, atomic turns, limits, plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.images import b64, photo
+
+OWNER = "X-Owner-Id"
+
+
+def test_v1_multipart_message_gets_a_response_and_a_session(chat_client: TestClient) -> None:
+    response = chat_client.post("/chat/", data={"message": "I want a calm bedroom", "user_id": "default"})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["response"]
+    assert body["session_id"]
+    assert body["turn"] == 1
+    assert body["provider"] == "offline"
+
+
+def test_the_conversation_is_remembered_in_order(chat_client: TestClient) -> None:
+    first = chat_client.post(
+        "/chat/",
+        data={"message": "Here is my living room"},
+        files={"image": ("room.jpg", photo(), "image/jpeg")},
+    )
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+    second = chat_client.post(
+        "/chat", json={"message": "Make it japandi", "session_id": session_id}, headers=owner
+    )
+
+    assert second.status_code == 200, second.text
+    assert second.json()["turn"] == 2
+    history = chat_client.get(f"/chat/sessions/{session_id}", headers=owner).json()
+    assert [t["message"] for t in history["turns"]] == ["Here is my living room", "Make it japandi"]
+    assert len(history["turns"][0]["attachments"]) == 1
+    assert history["turns"][0]["attachments"][0]["url"].startswith("http")
+
+
+def test_arabic_in_arabic_out(chat_client: TestClient) -> None:
+    response = chat_client.post("/chat", json={"message": "عايز أوضة نوم هادية بألوان فاتحة"})
+    body = response.json()
+    assert body["lang"] == "ar"
+    assert any("\u0600" <= ch <= "\u06ff" for ch in body["response"])
+
+
+def test_sessions_belong_to_their_owner(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "hello"})
+    session_id = first.json()["session_id"]
+    stranger = {OWNER: "anon-" + "s" * 32}
+
+    assert chat_client.get(f"/chat/sessions/{session_id}", headers=stranger).status_code == 404
+    assert (
+        chat_client.post(
+            "/chat", json={"message": "hi", "session_id": session_id}, headers=stranger
+        ).status_code
+        == 404
+    )
+    assert chat_client.delete(f"/chat/sessions/{session_id}", headers=stranger).status_code == 404
+
+
+def test_delete_removes_the_session_and_its_images(chat_client: TestClient, aws: Any) -> None:
+    first = chat_client.post("/chat", json={"message": "my room", "images": [{"data": b64(photo())}]})
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+    key_count = aws.s3.list_objects_v2(Bucket="shatably-test-media").get("KeyCount", 0)
+    assert key_count == 1
+
+    assert chat_client.delete(f"/chat/sessions/{session_id}", headers=owner).status_code == 204
+    assert chat_client.get(f"/chat/sessions/{session_id}", headers=owner).status_code == 404
+    assert aws.s3.list_objects_v2(Bucket="shatably-test-media").get("KeyCount", 0) == 0
+
+
+def test_a_failed_provider_call_leaves_no_half_turn(
+    chat_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shatably.errors import ProblemError
+
+    first = chat_client.post("/chat", json={"message": "hello"})
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+
+    class Down:
+        name = "gemini"
+        model = "down"
+
+        async def chat(self, request: Any) -> Any:
+            raise ProblemError("upstream_error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("shatably.chat.service.chat_provider", lambda: Down())
+        failed = chat_client.post(
+            "/chat", json={"message": "second", "session_id": session_id}, headers=owner
+        )
+    assert failed.status_code == 502
+    assert len(chat_client.get(f"/chat/sessions/{session_id}", headers=owner).json()["turns"]) == 1
+
+    retried = chat_client.post("/chat", json={"message": "second", "session_id": session_id}, headers=owner)
+    assert retried.json()["turn"] == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"message": "x" * 5000}, "prompt_too_long"),
+        ({"message": "x", "images": [{"data": "AAAA"}] * 5}, "too_many_images"),
+        ({"message": "x", "session_id": "f" * 32}, "session_not_found"),
+    ],
+)
+def test_limits_have_their_own_codes(chat_client: TestClient, payload: dict[str, Any], code: str) -> None:
+    response = chat_client.post("/chat", json=payload)
+    assert response.json()["code"] == code
+
+
+def test_a_design_plan_carries_quantities_computed_from_the_users_dimensions(chat_client: TestClient) -> None:
+    response = chat_client.post(
+        "/chat", json={"message": "My living room is 4x5 m with a 3 m ceiling. Propose a modern design plan."}
+    )
+    plan = response.json()["plan"]
+    assert plan is not None, response.json()
+    assert plan["palette"] and all(p["hex"].startswith("#") for p in plan["palette"])
+    items = {q["item"]: q for q in plan["finishing_quantities"]}
+    assert items, plan
+    assert plan["room"]["length_m"] == 4 and plan["room"]["width_m"] == 5
+
+
+def test_asking_to_see_it_draws_through_the_generate_service(chat_client: TestClient) -> None:
+    response = chat_client.post(
+        "/chat", json={"message": "Japandi bedroom please, show me how it would look"}
+    )
+    body = response.json()
+    assert body["images"] or body["jobs"], body
+    if body["images"]:
+        assert body["images"][0]["operation"] == "generate"
