@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.provider_server import FakeProviderServer
+from tests.fakes.provider_server import FakeProviderServer, running_server
 
 GEMINI_TEST_KEY = "fake-gemini-key"
 OPENAI_TEST_KEY = "fake-openai-key"
@@ -67,11 +67,8 @@ def _forget_settings() -> None:
 
 @pytest.fixture(scope="session")
 def provider_server() -> Iterator[FakeProviderServer]:
-    server = FakeProviderServer().start()
-    try:
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

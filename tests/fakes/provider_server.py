@@ -435,11 +435,6 @@ class FakeProviderServer:
     def requests_for(self, route: RouteName) -> list[RecordedRequest]:
         return [r for r in self.requests if r.route == route]
 
-    def pending(self, route: RouteName) -> int:
-        """Scripted replies not consumed yet (a test can check its script was fully used)."""
-        with self._lock:
-            return len(self._queues[route])
-
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -544,7 +539,7 @@ class FakeProviderServer:
     def _finish(self, reply: Reply, default: Any, *, media_type: str = "application/json") -> Response:
         headers = dict(reply.headers)
         if reply.reset:
-            return _ResetResponse(headers)
+            return _ResetResponse()
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, headers=headers, media_type=media_type)
         body = reply.body if reply.body is not None else default
@@ -856,10 +851,7 @@ class FakeProviderServer:
 
 
 class _ResetResponse(Response):
-    """Promise a body, send half of it, and end: the client sees the connection drop mid-response."""
-
-    def __init__(self, headers: Mapping[str, str]) -> None:
-        super().__init__(b"", status_code=200, headers=dict(headers))
+    """Promise a body, send part of it, and end: the client sees the connection drop mid-response."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send(

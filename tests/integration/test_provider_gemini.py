@@ -11,6 +11,7 @@ import io
 import json
 import math
 import time
+import urllib.request
 from dataclasses import replace
 
 import pytest
@@ -205,12 +206,16 @@ def test_generate_default_image_is_a_real_picture(gemini, fake_providers):
         assert picture.size == (1024, 1024)
 
 
-def test_generate_n_images_sends_one_request_each(gemini, fake_providers):
+def test_generate_n_images_sends_one_request_each(gemini, fake_providers, caplog):
+    caplog.set_level("INFO")
+
     result = asyncio.run(gemini.generate(generate_request(n=2)))
 
     assert len(fake_providers.requests_for("gemini")) == 2
     assert len(result.images) == 2
     assert result.usage.images == 2
+    [line] = [r for r in caplog.records if r.getMessage() == "provider call"]
+    assert (line.attempts, line.retries, line.images) == (2, 0, 2)  # two requests, not a retry
 
 
 def test_edit_sends_source_mask_and_instruction_in_order(gemini, fake_providers):
@@ -420,6 +425,32 @@ def test_requests_the_provider_rejects_are_502_and_not_retried(gemini, fake_prov
     assert len(fake_providers.requests_for("gemini")) == 1
 
 
+def test_a_rejected_key_is_read_again_from_ssm_on_the_next_call(
+    provider_env, fake_providers, instant_retry_policy, monkeypatch
+):
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.delenv("GEMINI_API_KEY")
+    monkeypatch.setenv("GEMINI_API_KEY_PARAM", "/shatably/test/gemini-key")
+    provider_env.use()
+    with mock_aws():
+        ssm = boto3.client("ssm", region_name="us-east-1")
+        ssm.put_parameter(Name="/shatably/test/gemini-key", Value="old-key", Type="SecureString")
+        gemini = GeminiProvider(get_settings(), retry_policy=instant_retry_policy)
+        asyncio.run(gemini.chat(chat_request()))  # reads and caches the key
+        ssm.put_parameter(
+            Name="/shatably/test/gemini-key", Value="new-key", Type="SecureString", Overwrite=True
+        )
+        fake_providers.script("gemini", gemini_error(401))
+
+        assert problem_from(gemini.chat(chat_request())).code == "upstream_auth_failed"
+        asyncio.run(gemini.chat(chat_request()))
+
+    keys = [r.headers["x-goog-api-key"] for r in fake_providers.requests_for("gemini")]
+    assert keys == ["old-key", "old-key", "new-key"]  # F6: the rotated key, without a cold start
+
+
 # --------------------------------------------------------------------------- deadline (F3)
 
 
@@ -482,7 +513,7 @@ def test_every_call_logs_provider_model_latency_usage_and_outcome(gemini, fake_p
         ("gemini", "gemini-3.5-flash", "chat", "ok", 2),
         ("gemini", "gemini-3.1-flash-image", "generate", "content_blocked", 1),
     ]
-    assert calls[0].retried_after == "upstream_error"
+    assert (calls[0].retries, calls[0].retried_after) == (1, "upstream_error")
     assert calls[0].input_tokens > 0 and calls[0].output_tokens > 0
     assert all(r.latency_ms >= 0 for r in calls)
 
@@ -510,6 +541,29 @@ def test_fake_streams_sse_and_can_fail_mid_stream(provider_env, fake_providers):
     )
     with pytest.raises(genai_errors.APIError):
         asyncio.run(stream())
+
+
+def test_fake_can_be_scripted_over_http_by_another_process(gemini, fake_providers):
+    def post(path: str, payload: object) -> object:
+        request = urllib.request.Request(
+            fake_providers.url + path, data=json.dumps(payload).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    image = make_image(20, 10, "jpeg")
+    assert post("/__fake__/script/gemini", [gemini_error(503).to_json(), Reply(image=image).to_json()]) == {
+        "queued": 2
+    }
+
+    result = asyncio.run(gemini.generate(generate_request()))
+
+    assert result.images[0].data == image
+    with urllib.request.urlopen(fake_providers.url + "/__fake__/requests", timeout=5) as response:
+        summary = json.loads(response.read())
+    assert [(r["route"], r["model"]) for r in summary] == [("gemini", "gemini-3.1-flash-image")] * 2
+    assert post("/__fake__/reset", {}) == {"reset": True}
+    assert fake_providers.requests == []
 
 
 def test_aspect_ratio_picks_the_nearest_supported_ratio():

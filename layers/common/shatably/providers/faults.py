@@ -319,7 +319,8 @@ class CallRecord:
     provider: str
     model: str
     capability: str
-    attempts: int = 0
+    attempts: int = 0  # requests sent (n images from Gemini are n requests)
+    retries: int = 0  # of those, the ones that repeated a failed request
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     retried_after: str | None = None  # the code of the failure that was retried
@@ -334,6 +335,7 @@ def record_call(
     outcome: str,
     usage: Usage | None = None,
     attempts: int = 1,
+    retries: int = 0,
     finish_reason: str | None = None,
     retried_after: str | None = None,
 ) -> None:
@@ -345,6 +347,7 @@ def record_call(
         "capability": capability,
         "latency_ms": round(latency_ms, 1),
         "attempts": attempts,
+        "retries": retries,
         "outcome": outcome,
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
@@ -366,8 +369,8 @@ def record_call(
         count("ProviderOutputTokens", usage.output_tokens)
     if usage.images:
         count("ProviderImages", usage.images)
-    if attempts > 1:
-        count("ProviderRetry", attempts - 1)
+    if retries:
+        count("ProviderRetry", retries)
     if outcome == "content_blocked":
         count("ContentBlocked")
 
@@ -396,6 +399,7 @@ def observe_call(provider: str, model: str, capability: str) -> Iterator[CallRec
             outcome=outcome,
             usage=record.usage,
             attempts=max(record.attempts, 1),
+            retries=record.retries,
             finish_reason=record.finish_reason,
             retried_after=record.retried_after,
         )

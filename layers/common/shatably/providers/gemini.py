@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from google import genai
 from google.genai import types
 
+from shatably import secrets
 from shatably.providers import faults
 from shatably.providers.base import (
     ChatMessage,
@@ -33,7 +34,6 @@ from shatably.providers.base import (
     Usage,
 )
 from shatably.providers.retry import RetryPolicy, call_with_retry
-from shatably.secrets import get_api_key
 from shatably.settings import Settings
 
 T = TypeVar("T")
@@ -54,7 +54,7 @@ _clients: dict[tuple[str | None, str], tuple[str, genai.Client]] = {}
 
 
 def _client(settings: Settings) -> genai.Client:
-    api_key = get_api_key("gemini")
+    api_key = secrets.get_api_key("gemini")
     where = (settings.google_gemini_base_url, settings.gemini_api_version)
     cached = _clients.get(where)
     if cached is not None and cached[0] == api_key:
@@ -98,15 +98,15 @@ def _image_size(width: int, height: int) -> str | None:
     return None
 
 
+def _image_part(image: ImageInput) -> types.Part:
+    return types.Part.from_bytes(data=image.data, mime_type=image.mime_type)
+
+
 def _content(message: ChatMessage) -> types.Content:
-    parts = [types.Part.from_bytes(data=image.data, mime_type=image.mime_type) for image in message.images]
+    parts = [_image_part(image) for image in message.images]
     if message.text:
         parts.append(types.Part(text=message.text))
     return types.Content(role=message.role, parts=parts)
-
-
-def _image_part(image: ImageInput) -> types.Part:
-    return types.Part.from_bytes(data=image.data, mime_type=image.mime_type)
 
 
 def _usage(response: types.GenerateContentResponse, images: int = 0) -> Usage:
@@ -295,6 +295,9 @@ class GeminiProvider:
             problem = faults.from_gemini_exception(exc)
             if problem is None:
                 raise
+            if problem.code == "upstream_auth_failed":
+                # F6: the key may have been rotated; the next call reads it again, not the cached value.
+                secrets.clear_cache()
             # ``from None``: the SDK's exception text holds the provider's raw message.
             raise problem from None
 

@@ -25,6 +25,7 @@ from openai.types.chat import (
 )
 from openai.types.shared_params import ResponseFormatJSONSchema
 
+from shatably import secrets
 from shatably.providers import faults
 from shatably.providers.base import (
     ChatMessage,
@@ -40,7 +41,6 @@ from shatably.providers.base import (
     Usage,
 )
 from shatably.providers.retry import RetryPolicy, call_with_retry
-from shatably.secrets import get_api_key
 from shatably.settings import Settings
 
 T = TypeVar("T")
@@ -63,7 +63,7 @@ _clients: WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[tuple[str, str | No
 
 def _client(settings: Settings) -> openai.AsyncOpenAI:
     loop = asyncio.get_running_loop()
-    identity = (get_api_key("openai"), settings.openai_base_url)
+    identity = (secrets.get_api_key("openai"), settings.openai_base_url)
     cached = _clients.get(loop)
     if cached is not None and cached[0] == identity:
         return cached[1]
@@ -80,14 +80,15 @@ def _client(settings: Settings) -> openai.AsyncOpenAI:
 
 def image_size(width: int, height: int) -> str:
     """The nearest size the Images API accepts; the service resizes the result to the exact size."""
-    w, h = float(width), float(height)
-    # Clamp the aspect by trimming the long side, then shrink to the maximum, then snap to 16.
-    if w > h * _MAX_ASPECT:
-        w = h * _MAX_ASPECT
-    elif h > w * _MAX_ASPECT:
-        h = w * _MAX_ASPECT
-    scale = min(1.0, _MAX_LONG_SIDE / max(w, h), _MAX_SHORT_SIDE / min(w, h))
-    return f"{_snap16(w * scale)}x{_snap16(h * scale)}"
+    long, short = float(max(width, height)), float(min(width, height))
+    long = min(long, short * _MAX_ASPECT)  # trim the long side to the widest accepted aspect
+    scale = min(1.0, _MAX_LONG_SIDE / long, _MAX_SHORT_SIDE / short)
+    snapped_short = _snap16(short * scale)
+    # Snapping both sides down could push the aspect just past 3:1; cap the long side again.
+    snapped_long = min(_snap16(long * scale), int(snapped_short * _MAX_ASPECT))
+    if width >= height:
+        return f"{snapped_long}x{snapped_short}"
+    return f"{snapped_short}x{snapped_long}"
 
 
 def _snap16(value: float) -> int:
@@ -132,6 +133,9 @@ async def _call(call: Awaitable[T]) -> T:
         problem = faults.from_openai_exception(exc)
         if problem is None:
             raise
+        if problem.code == "upstream_auth_failed":
+            # F6: the key may have been rotated; the next call reads it again, not the cached value.
+            secrets.clear_cache()
         # ``from None``: the SDK's exception text holds the provider's raw message.
         raise problem from None
 

@@ -69,6 +69,7 @@ async def call_with_retry(
         if deadline - policy.clock() - delay < policy.min_attempt_seconds:
             raise
         if record is not None:
+            record.retries += 1
             record.retried_after = problem.code
         await policy.sleep(delay)
     return await _attempt(attempt, deadline, policy, record)
