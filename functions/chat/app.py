@@ -16,7 +16,7 @@ from shatably.web.bodies import (
     IdempotencyKey,
     form_files,
     form_text,
-    is_multipart,
+    is_form,
     read_form,
     read_json,
     validate,
@@ -43,7 +43,7 @@ CHAT_FORM = {
 
 async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[str, Any]]:
     """The turn from the v1 multipart form or from JSON; plus what identifies it for idempotency."""
-    if not is_multipart(request):
+    if not is_form(request):
         body = await read_json(request, ChatInput)
         return body, [], body.model_dump(mode="json", exclude={"user_id"})
     form = await read_form(request, max_files=8)
@@ -57,7 +57,9 @@ async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[st
     return body, uploads, fingerprint
 
 
-@router.post("/chat/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/chat/", response_model=ChatResponse, include_in_schema=False
+)  # the v1 frontend posts with a slash
 @router.post(
     "/chat",
     response_model=ChatResponse,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from mangum import Mangum
 
 from shatably.billing import run_billable
@@ -15,13 +16,13 @@ from shatably.storage.media import ImageRef, LoadedImage, MediaStore, get_media
 from shatably.storage.uploads import UploadRequest, UploadTicket, create_upload
 from shatably.studio import service as studio
 from shatably.studio.models import EditInput, EditResponse, JobAccepted, StudioOutcome
-from shatably.studio.views import edit_response
+from shatably.studio.views import accepted_response, edit_response
 from shatably.web.bodies import (
     IdempotencyKey,
     Prefer,
     form_files,
     form_text,
-    is_multipart,
+    is_form,
     read_form,
     read_json,
     validate,
@@ -57,7 +58,7 @@ async def _edit_input(
     request: Request, media: MediaStore, owner: str
 ) -> tuple[EditInput, LoadedImage | None, bytes | None, dict[str, Any]]:
     """The edit request from either body: (input, stored source if uploaded, mask, idempotency body)."""
-    if not is_multipart(request):
+    if not is_form(request):
         body = await read_json(request, EditInput)
         return body, None, None, body.model_dump(mode="json", exclude={"run_async"})
     form = await read_form(request, max_files=2)
@@ -83,7 +84,9 @@ async def _edit_input(
     return body, source, masks[0] if masks else None, fingerprint
 
 
-@router.post("/edit/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/edit/", response_model=EditResponse, include_in_schema=False
+)  # the v1 frontend posts with a slash
 @router.post(
     "/edit",
     response_model=EditResponse,
@@ -99,7 +102,7 @@ async def edit_photo(
     response: Response,
     prefer: Prefer = None,
     idempotency_key: IdempotencyKey = None,
-) -> EditResponse | JobAccepted:
+) -> EditResponse | JSONResponse:
     media = get_media()
     body, source, mask, fingerprint = await _edit_input(request, media, owner.key)
 
@@ -123,11 +126,7 @@ async def edit_photo(
             remaining_ms=int(deadline.remaining() * 1000),
             work=submit,
         )
-        location = f"/jobs/{accepted['job_id']}"
-        response.status_code = 202
-        response.headers["Location"] = location
-        response.headers["Retry-After"] = "2"
-        return JobAccepted(job_id=accepted["job_id"], status=accepted["status"], location=location)
+        return accepted_response(response, accepted)
 
     result_image: list[bytes] = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from mangum import Mangum
 
 from shatably.billing import run_billable
@@ -15,7 +16,7 @@ from shatably.storage.media import get_media
 from shatably.studio import service as studio
 from shatably.studio.lineage import ImageDetail, image_detail
 from shatably.studio.models import GenerateInput, GenerateResponse, JobAccepted, JobView, StudioOutcome
-from shatably.studio.views import generate_response
+from shatably.studio.views import accepted_response, generate_response
 from shatably.web.bodies import IdempotencyKey, Prefer, wants_async
 from shatably.web.deps import CurrentOwner, RequestDeadline
 from shatably.web.entry import lambda_entry
@@ -25,7 +26,9 @@ from shatably.web.openapi import ACCEPTED, problems
 router = APIRouter()
 
 
-@router.post("/image/generate/", include_in_schema=False)  # the v1 frontend posts with a slash
+@router.post(
+    "/image/generate/", response_model=GenerateResponse, include_in_schema=False
+)  # the v1 frontend posts with a slash
 @router.post(
     "/image/generate",
     response_model=GenerateResponse,
@@ -40,7 +43,7 @@ async def generate_image(
     response: Response,
     prefer: Prefer = None,
     idempotency_key: IdempotencyKey = None,
-) -> GenerateResponse | JobAccepted:
+) -> GenerateResponse | JSONResponse:
     media = get_media()
     request = body.model_dump(mode="json", exclude={"run_async"})
     first_image: list[bytes] = []
@@ -60,7 +63,7 @@ async def generate_image(
             remaining_ms=int(deadline.remaining() * 1000),
             work=submit,
         )
-        return _accepted(response, accepted)
+        return accepted_response(response, accepted)
 
     async def work() -> dict[str, Any]:
         result = await studio.generate(media, owner.key, body, deadline)
@@ -78,14 +81,6 @@ async def generate_image(
     )
     outcome = StudioOutcome.model_validate(stored)
     return generate_response(media, owner.key, outcome, first_image[0] if first_image else None)
-
-
-def _accepted(response: Response, accepted: dict[str, Any]) -> JobAccepted:
-    location = f"/jobs/{accepted['job_id']}"
-    response.status_code = 202
-    response.headers["Location"] = location
-    response.headers["Retry-After"] = "2"
-    return JobAccepted(job_id=accepted["job_id"], status=accepted["status"], location=location)
 
 
 @router.get("/styles", tags=["catalogue"], summary="Styles and room types, in English and Arabic")

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.integration.conftest import Aws, load_app
 from tests.support.images import open_image
+from tests.support.lambda_context import FakeContext
 
 OWNER = "X-Owner-Id"
 
@@ -120,7 +121,7 @@ def run_queued_jobs(aws: Aws, function: str = "generate") -> dict[str, Any]:
         }
         for m in messages
     ]
-    result: dict[str, Any] = module.handler({"Records": records}, None)
+    result: dict[str, Any] = module.handler({"Records": records}, FakeContext())
     return result
 
 
@@ -153,9 +154,9 @@ def test_a_duplicate_delivery_runs_the_job_once(generate_client: TestClient, aws
     module = load_app("generate")
     record = {"messageId": message["MessageId"], "body": message["Body"], "attributes": {}}
 
-    module.handler({"Records": [record]}, None)
+    module.handler({"Records": [record]}, FakeContext())
     first = generate_client.get(f"/jobs/{job_id}", headers={OWNER: accepted.headers[OWNER]}).json()
-    module.handler({"Records": [record]}, None)
+    module.handler({"Records": [record]}, FakeContext())
     second = generate_client.get(f"/jobs/{job_id}", headers={OWNER: accepted.headers[OWNER]}).json()
 
     assert first["status"] == second["status"] == "succeeded"
@@ -164,7 +165,7 @@ def test_a_duplicate_delivery_runs_the_job_once(generate_client: TestClient, aws
 
 def test_a_poison_message_is_reported_failed_for_the_dlq(aws: Aws) -> None:
     module = load_app("generate")
-    result = module.handler({"Records": [{"messageId": "m1", "body": "not json"}]}, None)
+    result = module.handler({"Records": [{"messageId": "m1", "body": "not json"}]}, FakeContext())
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
 
 
@@ -181,8 +182,8 @@ def test_an_eventbridge_request_from_another_service_becomes_a_job(aws: Aws) -> 
         "resources": [],
         "detail": {"request": {"prompt": "a mediterranean kitchen"}, "owner": "service:crm"},
     }
-    module.handler(event, None)
-    module.handler(event, None)  # redelivered: the same job, processed once
+    module.handler(event, FakeContext())
+    module.handler(event, FakeContext())  # redelivered: the same job, processed once
 
     events = aws.published_events()
     assert [e["detail-type"] for e in events] == ["Job Succeeded"]

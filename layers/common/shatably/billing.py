@@ -81,6 +81,10 @@ async def run_billable(
             replay: dict[str, Any] = record.response_json_as_dict() or {}
             return replay, True
         raise ProblemError("idempotency_in_progress", retry_after=2) from exc
+    except IdempotencyValidationError as mismatch:
+        raise ProblemError(
+            "idempotency_key_reused", detail="This Idempotency-Key was used with a different request."
+        ) from mismatch
     except ProblemError:
         raise
     except Exception as exc:  # the persistence layer is down: never call a provider unguarded

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Response
+from fastapi.responses import JSONResponse
+
 from shatably.storage.media import MediaStore, encode_base64
-from shatably.studio.models import EditResponse, GenerateResponse, StudioOutcome
+from shatably.studio.models import EditResponse, GenerateResponse, JobAccepted, StudioOutcome
 
 # Base64 of this many bytes still fits Lambda's 6 MB response with room for the JSON around it.
 INLINE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -45,3 +50,13 @@ def edit_response(
         model=outcome.model,
         usage=outcome.usage,
     )
+
+
+def accepted_response(response: Response, accepted: dict[str, Any]) -> JSONResponse:
+    """202 for a job: its id, a Location to poll, and the headers already set on this request."""
+    job = JobAccepted(
+        job_id=accepted["job_id"], status=accepted["status"], location=f"/jobs/{accepted['job_id']}"
+    )
+    headers = dict(response.headers) | {"Location": job.location, "Retry-After": "2"}
+    headers.pop("content-length", None)
+    return JSONResponse(job.model_dump(), status_code=202, headers=headers)

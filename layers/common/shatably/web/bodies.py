@@ -25,8 +25,10 @@ def wants_async(prefer: str | None, flag: bool) -> bool:
     return flag or (prefer is not None and "respond-async" in prefer.lower())
 
 
-def is_multipart(request: Request) -> bool:
-    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+def is_form(request: Request) -> bool:
+    """Multipart (the v1 frontend's FormData) or a plain urlencoded form."""
+    content_type = request.headers.get("content-type", "").lower()
+    return content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
 
 
 def validate(model: type[M], data: object) -> M:
