@@ -69,30 +69,23 @@ def corner_markers(size: tuple[int, int], block: int) -> Image.Image:
 def stored_for_orientation(upright: Image.Image, orientation: int) -> Image.Image:
     """The pixels a camera stores so that a viewer honouring EXIF ``orientation`` shows ``upright``.
 
-    Written pixel by pixel from the EXIF 2.3 definitions (which visual side row 0 and column 0
-    are), independently of the Transpose table the pipeline uses.
+    Written from the EXIF 2.3 definitions (which visual side row 0 and column 0 are) as an affine
+    map from stored to upright coordinates, independently of the Transpose table the pipeline uses.
     """
     w, h = upright.size
-    swapped = orientation >= 5
-    stored = Image.new(upright.mode, (h, w) if swapped else (w, h))
-    src = upright.load()
-    dst = stored.load()
-    assert src is not None and dst is not None
-    sw, sh = stored.size
-    for ys in range(sh):
-        for xs in range(sw):
-            xu, yu = {
-                1: (xs, ys),
-                2: (w - 1 - xs, ys),  # row 0 = top, column 0 = right
-                3: (w - 1 - xs, h - 1 - ys),  # row 0 = bottom, column 0 = right
-                4: (xs, h - 1 - ys),  # row 0 = bottom, column 0 = left
-                5: (ys, xs),  # row 0 = left, column 0 = top
-                6: (w - 1 - ys, xs),  # row 0 = right, column 0 = top
-                7: (w - 1 - ys, h - 1 - xs),  # row 0 = right, column 0 = bottom
-                8: (ys, h - 1 - xs),  # row 0 = left, column 0 = bottom
-            }[orientation]
-            dst[xs, ys] = src[xu, yu]
-    return stored
+    # (a, b, c, d, e, f): upright x = a*x + b*y + c, upright y = d*x + e*y + f, for stored (x, y).
+    maps = {
+        1: (1, 0, 0, 0, 1, 0),
+        2: (-1, 0, w, 0, 1, 0),  # row 0 = top, column 0 = right
+        3: (-1, 0, w, 0, -1, h),  # row 0 = bottom, column 0 = right
+        4: (1, 0, 0, 0, -1, h),  # row 0 = bottom, column 0 = left
+        5: (0, 1, 0, 1, 0, 0),  # row 0 = left, column 0 = top
+        6: (0, -1, w, 1, 0, 0),  # row 0 = right, column 0 = top
+        7: (0, -1, w, -1, 0, h),  # row 0 = right, column 0 = bottom
+        8: (0, 1, 0, -1, 0, h),  # row 0 = left, column 0 = bottom
+    }
+    size = (h, w) if orientation >= 5 else (w, h)
+    return upright.transform(size, Image.Transform.AFFINE, maps[orientation], Image.Resampling.NEAREST)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -239,6 +232,30 @@ def png_bomb() -> bytes:
     return png_header_only(20_000, 20_000)
 
 
+def png_with_fixed_crcs(data: bytes) -> bytes:
+    """``data`` with every well-framed PNG chunk's CRC recomputed, so that corruption reaches the
+    chunk parsers and the zlib decoder instead of stopping at the CRC check."""
+    out, i = bytearray(data), 8
+    while i + 12 <= len(out):
+        length = struct.unpack(">I", out[i : i + 4])[0]
+        end = i + 8 + length
+        if end + 4 > len(out):
+            break
+        out[end : end + 4] = struct.pack(">I", zlib.crc32(bytes(out[i + 4 : end])))
+        i = end + 4
+    return bytes(out)
+
+
+def png_corrupt_idat() -> bytes:
+    """A PNG whose compressed pixels are garbage mid-stream, with every chunk CRC still valid:
+    the zlib stream fails while decoding, not while reading the file."""
+    data = bytearray(png(gradient((64, 64))))
+    start = data.index(b"IDAT") + 4
+    length = struct.unpack(">I", data[start - 8 : start - 4])[0]
+    data[start + length // 2 : start + length // 2 + 16] = b"\xff" * 16
+    return png_with_fixed_crcs(bytes(data))
+
+
 def jpeg_declaring(width: int, height: int) -> bytes:
     """A small real JPEG whose SOF header is patched to declare another size."""
     data = bytearray(jpeg(Image.new("RGB", (16, 16), (10, 200, 10))))
@@ -328,10 +345,10 @@ def psd() -> bytes:
 
 def fits() -> bytes:
     """A minimal FITS primary HDU (an 8-bit 4x4 array)."""
-    cards = ["SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    2"]
-    cards += ["NAXIS1  =                    4", "NAXIS2  =                    4", "END"]
+    cards = [f"{key:<8}= {value:>20}" for key, value in [("SIMPLE", "T"), ("BITPIX", 8), ("NAXIS", 2)]]
+    cards += [f"{key:<8}= {value:>20}" for key, value in [("NAXIS1", 4), ("NAXIS2", 4)]] + ["END"]
     header = "".join(c.ljust(80) for c in cards).ljust(2880).encode("ascii")
-    return header + bytes(16).ljust(2880, b"\0")
+    return header + bytes(2880)
 
 
 def other_formats() -> dict[str, bytes]:
@@ -380,7 +397,10 @@ def grayscale_jpeg() -> bytes:
 
 
 def with_icc(fmt: str, icc: bytes, colour: tuple[int, int, int] = (128, 128, 128)) -> bytes:
-    return encode(Image.new("RGB", (32, 32), colour), fmt, icc_profile=icc, **({"quality": 95} if fmt == "JPEG" else {}))
+    params: dict[str, Any] = {"icc_profile": icc}
+    if fmt == "JPEG":
+        params["quality"] = 95
+    return encode(Image.new("RGB", (32, 32), colour), fmt, **params)
 
 
 # --------------------------------------------------------------------------------------------------

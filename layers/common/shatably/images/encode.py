@@ -20,9 +20,9 @@ from shatably.images.intake import Kind
 from shatably.images.normalise import CleanImage
 from shatably.providers.base import ImageInput, OutputFormat
 
-# Photos: q88 is visually lossless for provider inputs and results; 4:2:0 chroma (libjpeg's default)
-# halves the bytes of a photo with no visible change. No `optimize`: a second Huffman pass costs
-# time to save a few per cent.
+# Photos: q88 sits in the visually lossless range for provider inputs and results; 4:2:0 chroma
+# (libjpeg's default) is a third fewer bytes than 4:4:4 (219 vs 328 KB for the benchmark photo at
+# 1536 px). No `optimize`: a second Huffman pass costs time to save a few per cent.
 JPEG_QUALITY = 88
 PNG_COMPRESS_LEVEL = 1
 WEBP_QUALITY = 85

@@ -46,8 +46,10 @@ _FTYP_SCAN_LIMIT = 256
 
 # Everything a Pillow plugin (or libheif through pillow-heif) is known to raise on hostile input.
 # ValueError comes bare out of some plugins (Pillow #9814), struct.error out of header parsing,
-# EOFError/IndexError/KeyError/TypeError out of truncated chunk and table walks, RuntimeError and
-# OverflowError out of the C decoders. UnidentifiedImageError is an OSError.
+# EOFError/IndexError/KeyError/TypeError out of truncated chunk and table walks, ZeroDivisionError
+# out of EXIF rationals, RuntimeError (pillow-heif) and OverflowError out of the C layers.
+# UnidentifiedImageError is an OSError. Anything else (AttributeError, NameError) is our bug and
+# is left to surface as one.
 DECODE_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     SyntaxError,

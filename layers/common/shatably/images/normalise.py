@@ -6,7 +6,9 @@ The order of the steps is what makes it fast (performance-baseline.md §5):
 2. JPEG: ``draft()`` makes libjpeg decode at 1/2, 1/4 or 1/8 scale (DCT scaling), never below the
    target; other formats: ``resize(reducing_gap=...)`` runs ``Image.reduce()`` (an integer box
    reduction) before the resampling filter;
-3. resample the remainder (less than 2x) with LANCZOS, cropping in the same pass when asked;
+3. resample the remainder (less than 2x) with BICUBIC, cropping in the same pass when asked; at
+   that ratio it is indistinguishable from LANCZOS (50 dB PSNR apart) and ~30 % cheaper (25 vs
+   34 ms for 2016->1536 px);
 4. apply the EXIF orientation *after* the downscale: a transpose commutes with a resize whose target
    is transposed too, and at 1.5k px it costs well under a millisecond instead of ~40 ms at 12 MP;
 5. colour: a non-sRGB ICC profile (Display P3 from every iPhone, Adobe RGB, CMYK) is converted to
@@ -47,7 +49,7 @@ _UPRIGHT: dict[int, Image.Transpose] = {
 }
 _SWAPS_AXES = frozenset({5, 6, 7, 8})
 
-RESAMPLE = Image.Resampling.LANCZOS
+RESAMPLE = Image.Resampling.BICUBIC
 # reduce() by floor(ratio) first, leaving a 1-2x resample: the same split JPEG draft() makes, so all
 # formats get one quality; at provider sizes the box pre-reduction is not visible.
 REDUCING_GAP = 1.0
@@ -85,6 +87,8 @@ def load_image(data: bytes, *, max_side: int | None = None) -> CleanImage:
 
 def load_cover(data: bytes, size: tuple[int, int]) -> CleanImage:
     """Like ``load_image``, but exactly ``size``: scaled to cover it, centre-cropped to fill it."""
+    if min(size) < 1:
+        raise ValueError(f"size must be positive, got {size}")  # a caller's bug, not bad input
     return _decode(data, _Cover(size))
 
 
@@ -132,12 +136,18 @@ def _plan(upright: tuple[int, int], target: _Fit | _Cover | None, swap: bool) ->
 
 def _decode(data: bytes, target: _Fit | _Cover | None) -> CleanImage:
     im, kind = open_image(data)
+    if kind != "jpeg":
+        # Only JPEG can decode at a reduced scale, so the others load now, inside the guard. PNG
+        # must: reading its EXIF loads the pixels (eXIf may follow IDAT), and a decode error
+        # swallowed there would leave Pillow marking a half-decoded image as loaded.
+        with decode_guard():
+            im.load()
+    orientation = _orientation(im)
+    icc = im.info.get("icc_profile")
+    swap = orientation in _SWAPS_AXES
+    original = (im.height, im.width) if swap else im.size
+    plan = _plan(original, target, swap)
     with decode_guard():
-        orientation = _orientation(im)
-        icc = im.info.get("icc_profile")
-        swap = orientation in _SWAPS_AXES
-        original = (im.height, im.width) if swap else im.size
-        plan = _plan(original, target, swap)
         if plan is not None and kind == "jpeg":
             plan = _draft(im, plan)
         im.load()

@@ -70,6 +70,8 @@ def prepare_mask(data: bytes, width: int, height: int) -> bytes:
     black = keep (the convention of painting tools and inpainting UIs). A mask whose aspect ratio
     is more than 1 % off the image's is refused (422 ``mask_mismatch``) rather than stretched.
     """
+    if width < 1 or height < 1:
+        raise ValueError(f"image size must be positive, got {width}x{height}")  # a caller's bug
     clean = load_image(data, max_side=max(width, height))
     mask_w, mask_h = clean.original_width, clean.original_height
     if abs(mask_w * height - mask_h * width) > MASK_ASPECT_TOLERANCE * mask_h * width:
