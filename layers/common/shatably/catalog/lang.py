@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Lang = Literal["ar", "en"]
@@ -21,13 +22,13 @@ _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50,
 _ARABIC_SHARE_FOR_AR = 0.3
 
 # Arabic-Indic (U+0660..) and Extended/Persian (U+06F0..) digits, plus the Arabic decimal separator.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "0123456789" "0123456789" ".")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 
 # Spelling variants Egyptians use interchangeably; folding them lets "اوضه" match "أوضة".
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ئ": "ي", "ؤ": "و"})
 _TATWEEL = "\u0640"
 # The definite article and its common clitic forms ("the", "and the", "with the", "for the").
-_ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|لل|ال)(?=\w{2,})")
+_ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|ولل|لل|ال)(?=\w{2,})")
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -67,3 +68,16 @@ def fold(text: str) -> str:
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" and ch != _TATWEEL)
     words = _NON_WORD.sub(" ", bare.translate(_ARABIC_FOLD).replace("_", " ")).split()
     return " ".join(_ARTICLE.sub("", word) for word in words)
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    # Arabic writes "and", "with", "so", "for", "like" (و ب ف ل ك) joined to the next word:
+    # "وورق حائط" is "and wallpaper". Allow one such letter in front of an Arabic phrase.
+    clitic = "[وبفلك]?" if phrase and _is_arabic(phrase[0]) else ""
+    return re.compile(rf"(?<!\S){clitic}{re.escape(phrase)}(?!\S)")
+
+
+def phrase_spans(folded_text: str, folded_phrase: str) -> list[tuple[int, int]]:
+    """Where a folded phrase occurs as whole words in folded text (see ``fold``)."""
+    return [m.span() for m in _phrase_pattern(folded_phrase).finditer(folded_text)]

@@ -41,7 +41,8 @@ ROOM_TYPES: tuple[RoomType, ...] = (
             E(T("Curtains", "ستاير"), 1, None, (6_000, 15_000)),
         ),
         tip=T(
-            "Instead of lining the salon up against the walls, group it around a rug so conversation is easy.",
+            "Instead of lining the salon up against the walls, group it around a rug so conversation is "
+            "easy.",
             "بدل ما الصالون يتركن على الحيطان، اعمله قعدة متجمعة حوالين سجادة عشان الكلام يبقى أسهل.",
         ),
         aliases=("reception room", "salon", "guest room", "صالون", "ريسيبشن", "رسبشن"),
@@ -112,13 +113,18 @@ ROOM_TYPES: tuple[RoomType, ...] = (
         name_ar="حمام",
         essentials=(
             E(T("Vanity unit with basin", "وحدة حوض"), 1, (80, 50, 85), (6_000, 20_000)),
-            E(T("Wall-hung toilet with concealed cistern", "قاعدة معلقة بصندوق دفن"), 1, (36, 52, 40), (7_000, 20_000)),
+            E(
+                T("Wall-hung toilet with concealed cistern", "قاعدة معلقة بصندوق دفن"),
+                1,
+                (36, 52, 40),
+                (7_000, 20_000),
+            ),
             E(T("Glass shower enclosure", "كابينة شاور زجاج"), 1, (90, 90, 200), (6_000, 16_000)),
             E(T("Mixers and fittings", "خلاطات وإكسسوارات"), 1, None, (5_000, 15_000)),
         ),
         tip=T(
-            "Waterproof the floor and at least 30 cm up the walls (full height in the shower) before tiling, "
-            "and slope the floor 1–2 % to the drain.",
+            "Waterproof the floor and at least 30 cm up the walls (full height in the shower) before "
+            "tiling, and slope the floor 1–2 % to the drain.",
             "اعمل عزل للأرضية و30 سم على الأقل على الحيطان (وللسقف في الشاور) قبل السيراميك، وخلي ميل "
             "الأرضية 1–2% ناحية الصفاية.",
         ),
@@ -135,7 +141,8 @@ ROOM_TYPES: tuple[RoomType, ...] = (
             E(T("Pendant light", "نجفة"), 1, None, (3_000, 12_000)),
         ),
         tip=T(
-            "Allow 90 cm between the table and the wall so chairs pull out; hang the light 75 cm above the table.",
+            "Allow 90 cm between the table and the wall so chairs pull out; hang the light 75 cm above the "
+            "table.",
             "سيب 90 سم بين الترابيزة والحيطة عشان الكراسي تتسحب، وعلق النجفة 75 سم فوق الترابيزة.",
         ),
         aliases=("dining", "سفره", "غرفه سفره", "غرفه طعام"),
@@ -167,7 +174,8 @@ ROOM_TYPES: tuple[RoomType, ...] = (
             E(T("Wall lights", "أبليكات"), 2, None, (1_500, 5_000)),
         ),
         tip=T(
-            "A mirror beside the door makes a narrow entrance feel twice as wide; keep 1 m clear for the door.",
+            "A mirror beside the door makes a narrow entrance feel twice as wide; keep 1 m clear for the "
+            "door.",
             "مراية جنب الباب بتخلي المدخل الضيق يبان ضعف عرضه، وسيب متر فاضي لفتحة الباب.",
         ),
         aliases=("entrance", "entry", "foyer", "hall", "hallway", "corridor", "طرقه", "هول"),
@@ -193,7 +201,12 @@ ROOM_TYPES: tuple[RoomType, ...] = (
         name_en="Dressing room",
         name_ar="دريسنج روم",
         essentials=(
-            E(T("Wardrobe system, per running metre", "وحدات دريسنج (بالمتر الطولي)"), 3, None, (15_000, 45_000)),
+            E(
+                T("Wardrobe system, per running metre", "وحدات دريسنج (بالمتر الطولي)"),
+                3,
+                None,
+                (15_000, 45_000),
+            ),
             E(T("Drawer island", "جزيرة أدراج"), 1, (120, 60, 90), (6_000, 18_000)),
             E(T("Full-length mirror", "مراية طويلة"), 1, None, (2_000, 6_000)),
             E(T("Ottoman", "بف"), 1, None, (2_000, 6_000)),

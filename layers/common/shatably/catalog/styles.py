@@ -120,10 +120,10 @@ STYLES: tuple[Style, ...] = (
         name_en="Egyptian Contemporary",
         name_ar="مصري معاصر",
         description=T(
-            "Today's Egyptian home: a calm modern layout in Nile-valley materials — limestone, Aswan granite, "
-            "palm fibre, handmade pottery and Akhmim cotton.",
-            "البيت المصري النهارده: تصميم مودرن هادي بخامات وادي النيل، حجر هاشمي وجرانيت أسواني وخوص "
-            "وفخار يدوي وقطن أخميم.",
+            "Today's Egyptian home: a calm modern layout in Nile-valley materials — limestone, Aswan "
+            "granite, palm fibre, handmade pottery and Akhmim cotton.",
+            "البيت المصري النهارده: تصميم مودرن هادي بخامات وادي النيل، حجر هاشمي وجرانيت أسواني وخوص وفخار "
+            "يدوي وقطن أخميم.",
         ),
         palette=(
             _sw("Limestone white", "أبيض حجري", "#E4D9C6", "wall"),
@@ -170,10 +170,10 @@ STYLES: tuple[Style, ...] = (
         name_en="Japandi",
         name_ar="جاباندي",
         description=T(
-            "Japanese calm meets Scandinavian comfort: low natural-wood furniture, soft neutrals, "
-            "nothing extra.",
-            "هدوء ياباني مع راحة إسكندنافي: أثاث واطي من الخشب الطبيعي، ألوان محايدة هادية، "
-            "ومفيش أي حاجة زيادة.",
+            "Japanese calm meets Scandinavian comfort: low natural-wood furniture, soft neutrals, nothing "
+            "extra.",
+            "هدوء ياباني مع راحة إسكندنافي: أثاث واطي من الخشب الطبيعي، ألوان محايدة هادية، ومفيش أي حاجة "
+            "زيادة.",
         ),
         palette=(
             _sw("Warm white", "أبيض دافي", "#EEE8DD", "wall"),
@@ -251,7 +251,8 @@ STYLES: tuple[Style, ...] = (
         ),
         prompt=(
             "Scandinavian interior, white walls, pale wood floor, grey fabric sofa, knitted throws, mustard "
-            "and dusty blue accents, indoor plants, bright Nordic daylight, hygge, interior magazine photography"
+            "and dusty blue accents, indoor plants, bright Nordic daylight, hygge, interior magazine "
+            "photography"
         ),
         aliases=("scandi", "nordic", "اسكندنافي", "سكندنافي", "نوردك"),
         price_factor=0.9,
@@ -342,9 +343,9 @@ STYLES: tuple[Style, ...] = (
             T("Arc floor lamp", "لامبدير مقوس"),
         ),
         prompt=(
-            "mid-century modern interior, walnut furniture on tapered legs, lounge chair and ottoman, mustard "
-            "teal and burnt orange accents, herringbone floor, sputnik chandelier, 1960s styling, warm "
-            "afternoon light, interior photography"
+            "mid-century modern interior, walnut furniture on tapered legs, lounge chair and ottoman, "
+            "mustard teal and burnt orange accents, herringbone floor, sputnik chandelier, 1960s styling, "
+            "warm afternoon light, interior photography"
         ),
         aliases=("mid century", "midcentury", "midcentury modern", "mcm", "ميد سنشري", "ميد سينشري"),
         price_factor=1.1,
@@ -387,8 +388,8 @@ STYLES: tuple[Style, ...] = (
             T("Floor poufs and plenty of plants", "بفات أرضية ونباتات كتير"),
         ),
         prompt=(
-            "bohemian interior, layered kilim rugs, rattan hanging chair, macramé wall hanging, abundant plants, "
-            "terracotta and olive textiles, warm cream walls, eclectic decor, golden hour light, "
+            "bohemian interior, layered kilim rugs, rattan hanging chair, macramé wall hanging, abundant "
+            "plants, terracotta and olive textiles, warm cream walls, eclectic decor, golden hour light, "
             "interior photography"
         ),
         aliases=("boho", "boho chic", "بوهو", "بوهيميان"),
@@ -432,9 +433,9 @@ STYLES: tuple[Style, ...] = (
             T("Blue-and-white striped cushions", "خداديات مقلمة أزرق وأبيض"),
         ),
         prompt=(
-            "coastal interior, seaside holiday house, white walls, sand-coloured floor, whitewashed wood, blue "
-            "and aqua textiles, jute rug, rattan chairs, sea view through large window, airy bright daylight, "
-            "interior photography"
+            "coastal interior, seaside holiday house, white walls, sand-coloured floor, whitewashed wood, "
+            "blue and aqua textiles, jute rug, rattan chairs, sea view through large window, airy bright "
+            "daylight, interior photography"
         ),
         aliases=("beach house", "beach", "nautical", "sahel", "ساحل"),
         price_factor=0.95,
@@ -480,9 +481,9 @@ STYLES: tuple[Style, ...] = (
             T("Pair of bergère armchairs", "جوز كراسي برجير"),
         ),
         prompt=(
-            "neoclassical interior, symmetrical layout, wall panel mouldings, ivory walls, Carrara marble floor, "
-            "crystal chandelier, gilt mirror, upholstered furniture with carved legs, soft elegant daylight, "
-            "luxury interior photography"
+            "neoclassical interior, symmetrical layout, wall panel mouldings, ivory walls, Carrara marble "
+            "floor, crystal chandelier, gilt mirror, upholstered furniture with carved legs, soft elegant "
+            "daylight, luxury interior photography"
         ),
         aliases=("neo classic", "neoclassic", "نيوكلاسيك", "نيو كلاسيكي"),
         price_factor=1.6,
@@ -528,8 +529,8 @@ STYLES: tuple[Style, ...] = (
             T("Built-in hidden storage", "تخزين مخفي بيلت إن"),
         ),
         prompt=(
-            "minimalist interior, white walls, large-format light grey floor, handle-less built-in storage, low "
-            "off-white sofa, uncluttered surfaces, one sculptural lamp, soft even daylight, "
+            "minimalist interior, white walls, large-format light grey floor, handle-less built-in storage, "
+            "low off-white sofa, uncluttered surfaces, one sculptural lamp, soft even daylight, "
             "architectural photography"
         ),
         aliases=("minimal", "minimalism", "مينيماليست", "مينيماليزم", "مينيمالزم"),
@@ -576,9 +577,9 @@ STYLES: tuple[Style, ...] = (
             T("Sunburst mirror", "مراية على شكل شمس"),
         ),
         prompt=(
-            "Art Deco interior, 1920s glamour, curved velvet sofa, fluted black lacquer cabinetry, polished brass "
-            "trims, emerald accent wall, geometric black and white marble floor, sunburst mirror, dramatic warm "
-            "lighting, luxury interior photography"
+            "Art Deco interior, 1920s glamour, curved velvet sofa, fluted black lacquer cabinetry, polished "
+            "brass trims, emerald accent wall, geometric black and white marble floor, sunburst mirror, "
+            "dramatic warm lighting, luxury interior photography"
         ),
         aliases=("deco", "artdeco", "ارت ديكو", "ارتديكو"),
         price_factor=1.5,
@@ -621,9 +622,9 @@ STYLES: tuple[Style, ...] = (
             T("Linear pendant light", "إضاءة معلقة طولية"),
         ),
         prompt=(
-            "modern interior, clean lines, white and grey walls, large grey porcelain floor, L-shaped charcoal "
-            "sectional sofa, floating TV wall with hidden LED, navy accents, walnut details, bright natural "
-            "light, contemporary interior photography"
+            "modern interior, clean lines, white and grey walls, large grey porcelain floor, L-shaped "
+            "charcoal sectional sofa, floating TV wall with hidden LED, navy accents, walnut details, "
+            "bright natural light, contemporary interior photography"
         ),
         aliases=("modern style", "مودرين"),
         price_factor=1.0,
@@ -666,9 +667,9 @@ STYLES: tuple[Style, ...] = (
             T("Textured wool rug", "سجادة صوف بملمس"),
         ),
         prompt=(
-            "contemporary interior, curved boucle sofa, greige textured plaster walls, travertine coffee table, "
-            "smoked oak fluted joinery, sculptural pendant, warm neutral palette, soft layered lighting, "
-            "high-end interior photography"
+            "contemporary interior, curved boucle sofa, greige textured plaster walls, travertine coffee "
+            "table, smoked oak fluted joinery, sculptural pendant, warm neutral palette, soft layered "
+            "lighting, high-end interior photography"
         ),
         aliases=("contemporary style", "معاصر", "كونتمبرري"),
         price_factor=1.1,
@@ -761,8 +762,8 @@ STYLES: tuple[Style, ...] = (
         ),
         prompt=(
             "modern classic interior, slim wall panel mouldings, off-white and dove grey palette, Calacatta "
-            "marble-look floor, tufted sofa with slim gold legs, marble coffee table, modern crystal chandelier, "
-            "hidden LED cove, elegant soft light, luxury interior photography"
+            "marble-look floor, tufted sofa with slim gold legs, marble coffee table, modern crystal "
+            "chandelier, hidden LED cove, elegant soft light, luxury interior photography"
         ),
         aliases=("classic modern", "new classic", "كلاسيك مودرن"),
         price_factor=1.5,
@@ -817,7 +818,8 @@ STYLES: tuple[Style, ...] = (
         name_en="Modern Farmhouse",
         name_ar="فارم هاوس",
         description=T(
-            "Country comfort made crisp: white wood panelling, black accents, natural wood and vintage finds.",
+            "Country comfort made crisp: white wood panelling, black accents, natural wood and vintage "
+            "finds.",
             "راحة الريف بشكل مرتب: تجاليد خشب بيضا، لمسات سودا، خشب طبيعي وقطع فينتاج.",
         ),
         palette=(
@@ -850,9 +852,9 @@ STYLES: tuple[Style, ...] = (
             T("Sliding barn door", "باب جرار ستايل المخازن"),
         ),
         prompt=(
-            "modern farmhouse interior, white shiplap walls, wide plank oak floor, black metal accents, sage "
-            "green shaker cabinets, linen slipcovered sofa, sliding barn door, vintage decor, bright natural "
-            "light, interior photography"
+            "modern farmhouse interior, white shiplap walls, wide plank oak floor, black metal accents, "
+            "sage green shaker cabinets, linen slipcovered sofa, sliding barn door, vintage decor, bright "
+            "natural light, interior photography"
         ),
         aliases=("farmhouse", "farm house", "فارمهاوس"),
         price_factor=0.95,
@@ -862,7 +864,8 @@ STYLES: tuple[Style, ...] = (
         name_en="Mediterranean",
         name_ar="متوسطي",
         description=T(
-            "Sun-washed Mediterranean living: white plaster, arches, terracotta, blue accents and olive wood.",
+            "Sun-washed Mediterranean living: white plaster, arches, terracotta, blue accents and olive "
+            "wood.",
             "حياة البحر المتوسط المشمسة: بياض أبيض، أقواس، تراكوتا، لمسات زرقا وخشب زيتون.",
         ),
         palette=(
@@ -895,9 +898,9 @@ STYLES: tuple[Style, ...] = (
             T("Olive trees in terracotta pots", "شجر زيتون في قصاري فخار"),
         ),
         prompt=(
-            "Mediterranean interior, whitewashed plaster walls, rounded arches, terracotta floor tiles, dark "
-            "wooden ceiling beams, wrought iron details, blue glazed ceramics, olive trees in pots, bright "
-            "sun-washed light, interior photography"
+            "Mediterranean interior, whitewashed plaster walls, rounded arches, terracotta floor tiles, "
+            "dark wooden ceiling beams, wrought iron details, blue glazed ceramics, olive trees in pots, "
+            "bright sun-washed light, interior photography"
         ),
         aliases=("mediterranean style", "greek", "santorini", "يوناني", "ميديترينيان", "سانتوريني"),
         price_factor=1.0,
@@ -940,9 +943,9 @@ STYLES: tuple[Style, ...] = (
             T("Dried branches in clay vessels", "فروع ناشفة في أواني طين"),
         ),
         prompt=(
-            "wabi-sabi interior, hand-troweled clay plaster walls, raw oak and live-edge wood, undyed linen, "
-            "handmade stoneware, dried branches, muted earthy palette, quiet imperfection, soft shadowy "
-            "daylight, interior photography"
+            "wabi-sabi interior, hand-troweled clay plaster walls, raw oak and live-edge wood, undyed "
+            "linen, handmade stoneware, dried branches, muted earthy palette, quiet imperfection, soft "
+            "shadowy daylight, interior photography"
         ),
         aliases=("wabi sabi", "wabisabi", "وابيسابي"),
         price_factor=1.0,
@@ -985,9 +988,9 @@ STYLES: tuple[Style, ...] = (
             T("Collected vases and books", "فازات وكتب متجمعة"),
         ),
         prompt=(
-            "maximalist interior, saturated emerald walls, patterned wallpaper, jewel-toned velvet sofa, gallery "
-            "wall of mixed frames, layered patterned rugs, brass accents, collected objects, rich dramatic "
-            "light, interior photography"
+            "maximalist interior, saturated emerald walls, patterned wallpaper, jewel-toned velvet sofa, "
+            "gallery wall of mixed frames, layered patterned rugs, brass accents, collected objects, rich "
+            "dramatic light, interior photography"
         ),
         aliases=("maximalism", "ماكسيمال", "ماكسيماليزم"),
         price_factor=1.3,
@@ -1027,9 +1030,9 @@ STYLES: tuple[Style, ...] = (
             T("Light linen curtains", "ستاير كتان خفيفة"),
         ),
         prompt=(
-            "tropical interior, lush indoor palms and monstera, rattan furniture, teak wood, botanical print "
-            "cushions, white walls, ceiling fan with wooden blades, resort atmosphere, bright breezy daylight, "
-            "interior photography"
+            "tropical interior, lush indoor palms and monstera, rattan furniture, teak wood, botanical "
+            "print cushions, white walls, ceiling fan with wooden blades, resort atmosphere, bright breezy "
+            "daylight, interior photography"
         ),
         aliases=("tropical style", "resort", "استوائي"),
         price_factor=0.95,
@@ -1073,8 +1076,8 @@ STYLES: tuple[Style, ...] = (
         ),
         prompt=(
             "transitional interior, blend of classic and modern, greige walls with simple panel mouldings, "
-            "taupe track-arm sofa, navy accents, brushed nickel details, light marble floor, drum chandelier, "
-            "balanced soft daylight, interior photography"
+            "taupe track-arm sofa, navy accents, brushed nickel details, light marble floor, drum "
+            "chandelier, balanced soft daylight, interior photography"
         ),
         aliases=("transitional style", "ترانزشنال", "انتقالي"),
         price_factor=1.1,
@@ -1118,8 +1121,8 @@ STYLES: tuple[Style, ...] = (
         ),
         prompt=(
             "Hollywood Regency interior, glamorous, tufted emerald velvet sofa, high-gloss black lacquer, "
-            "mirrored furniture, gold accents, checkerboard marble floor, hot pink details, crystal chandelier, "
-            "dramatic contrast lighting, luxury interior photography"
+            "mirrored furniture, gold accents, checkerboard marble floor, hot pink details, crystal "
+            "chandelier, dramatic contrast lighting, luxury interior photography"
         ),
         aliases=("hollywood", "regency", "glam", "هوليود", "هوليوود", "جلام"),
         price_factor=1.7,
@@ -1162,9 +1165,9 @@ STYLES: tuple[Style, ...] = (
             T("Leather poufs", "بفات جلد"),
         ),
         prompt=(
-            "Moroccan riad interior, zellige tile dado, tadelakt plaster walls, horseshoe arches, carved cedar "
-            "doors, low sedari seating with embroidered cushions, pierced brass lanterns, Majorelle blue and "
-            "saffron accents, warm lantern light, interior photography"
+            "Moroccan riad interior, zellige tile dado, tadelakt plaster walls, horseshoe arches, carved "
+            "cedar doors, low sedari seating with embroidered cushions, pierced brass lanterns, Majorelle "
+            "blue and saffron accents, warm lantern light, interior photography"
         ),
         aliases=("morocco", "riad", "موروكان"),
         price_factor=1.2,
@@ -1208,9 +1211,9 @@ STYLES: tuple[Style, ...] = (
             T("Handwoven kilim", "كليم منسوج يدوي"),
         ),
         prompt=(
-            "Nubian interior, Aswan house, domed white plaster ceiling, bright Nubian blue and sun yellow painted "
-            "walls with hand-drawn motifs, palm-rib furniture, woven baskets on walls, built-in mastaba bench, "
-            "warm desert light, interior photography"
+            "Nubian interior, Aswan house, domed white plaster ceiling, bright Nubian blue and sun yellow "
+            "painted walls with hand-drawn motifs, palm-rib furniture, woven baskets on walls, built-in "
+            "mastaba bench, warm desert light, interior photography"
         ),
         aliases=("nubia", "aswan", "نوبه", "نوبيه", "اسوان"),
         price_factor=0.8,

@@ -63,6 +63,7 @@ _HEIGHT = re.compile(
 _COUNT = {"windows": ("window", "windows", "شباك", "شبابيك"), "doors": ("door", "doors", "باب", "ابواب")}
 _DUAL = {"windows": "شباكين", "doors": "بابين"}  # Arabic dual: "two windows" in one word
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")
+_ANY_HEX = re.compile(r"#?(?:[0-9A-Fa-f]{3}){1,2}")
 _SHOW_EN = (
     "show me", "let me see", "draw", "render", "visualize", "visualise", "sketch", "mood board",
     "moodboard", "picture", "image of", "restyle", "redesign my", "what would it look like",
@@ -105,9 +106,15 @@ def _pick(items: tuple[T, ...], key: str) -> T:
 
 
 def _first_lang(texts: list[str]) -> Lang:
+    """The language of the newest text that says enough to tell.
+
+    "4x5 m" or "ok" alone does not switch an Arabic conversation to English: a text needs three
+    letters outside room sizes to count.
+    """
     for text in texts:
-        if any(ch.isalpha() for ch in text):
-            return detect_lang(text)
+        words = _DIMS.sub(" ", ascii_digits(text))
+        if sum(ch.isalpha() for ch in words) >= 3:
+            return detect_lang(words)
     return "en"
 
 
@@ -124,7 +131,8 @@ def parse_room(text: str) -> RoomDimensions | None:
         if not (1 <= length <= 30 and 1 <= width <= 30):
             continue  # a tile size ("60x60") or a typo, not a room
         fields: dict[str, Any] = {"length_m": length, "width_m": width}
-        stated = _HEIGHT.search(plain)
+        # Look for a stated height outside the size itself, so "4x5 m ceiling 3" is not a 5 m ceiling.
+        stated = _HEIGHT.search(plain[: match.start()] + " " + plain[match.end() :])
         height = match.group(3) or (stated and (stated.group(1) or stated.group(2)))
         if height is not None and 2 <= float(height) * scale <= 8:
             fields["height_m"] = float(height) * scale
@@ -147,7 +155,9 @@ def wants_picture(text: str) -> bool:
     padded = f" {folded} "
     if any(f" {phrase} " in padded for phrase in _SHOW_EN):
         return True
-    return any(word.startswith(_SHOW_AR) for word in folded.split())
+    # The stem may follow a joined "and"/"so": "وارسمهالي", "فوريني".
+    words = folded.split()
+    return any(w.startswith(_SHOW_AR) or (w[0] in "وف" and w[1:].startswith(_SHOW_AR)) for w in words)
 
 
 class OfflineProvider:
@@ -262,34 +272,37 @@ def _draft(style: Style, room_type: RoomType, room: RoomDimensions | None, lang:
     )
 
 
+# The usual Egyptian finishing order; the gypsum step only when the style has a gypsum ceiling.
+_STEPS = (
+    ("Electrical and plumbing first fix", "تأسيس الكهربا والسباكة", False),
+    ("Gypsum board ceiling and light coves", "سقف الجبس بورد ومجاري الإضاءة", True),
+    ("Putty and sealer on walls and ceiling", "معجون وسيلر للحيطان والسقف", False),
+    ("Flooring and skirting", "الأرضيات والوزرة", False),
+    ("Final paint coats", "أوجه الدهان النهائية", False),
+    ("Joinery, lighting and furniture", "النجارة والإضاءة والأثاث", False),
+)
+
+
 def _steps(lang: Lang, *, gypsum: bool) -> list[str]:
-    steps = [
-        ("Electrical and plumbing first fix (تأسيس)", "تأسيس الكهربا والسباكة"),
-        ("Gypsum board ceiling and light coves", "سقف الجبس بورد ومجاري الإضاءة"),
-        ("Putty and sealer on walls and ceiling", "معجون وسيلر للحيطان والسقف"),
-        ("Flooring and skirting", "الأرضيات والوزرة"),
-        ("Final paint coats", "أوجه الدهان النهائية"),
-        ("Joinery, lighting and furniture", "النجارة والإضاءة والأثاث"),
-    ]
-    return [ar if lang == "ar" else en for en, ar in steps if gypsum or not en.startswith("Gypsum")]
+    return [ar if lang == "ar" else en for en, ar, needs_gypsum in _STEPS if gypsum or not needs_gypsum]
 
 
 def _image_request(
     style: Style, room_type: RoomType, room: RoomDimensions | None, *, edit: bool
 ) -> dict[str, Any]:
     palette = ", ".join(f"{s.name_en} {s.hex}" for s in style.palette)
-    size = (
-        f" About {_num(room.length_m)} × {_num(room.width_m)} m, {_num(room.height_m)} m ceiling."
-        if room
-        else ""
-    )
+    room_name = room_type.name_en.lower()
     if edit:
         prompt = (
-            f"Restyle this {room_type.name_en.lower()} photo in {style.name_en} style, keeping the walls, "
-            f"windows, doors and layout exactly as they are: {style.prompt}. Palette: {palette}."
+            f"Restyle this {room_name} photo in {style.name_en} style, keeping the walls, windows, "
+            f"doors and layout exactly as they are: {style.prompt}. Palette: {palette}."
         )
     else:
-        prompt = f"A {style.name_en} {room_type.name_en.lower()}: {style.prompt}. Palette: {palette}.{size}"
+        prompt = f"A {style.name_en} {room_name}: {style.prompt}. Palette: {palette}."
+        if room:
+            prompt += (
+                f" About {_num(room.length_m)} × {_num(room.width_m)} m, {_num(room.height_m)} m ceiling."
+            )
     return {"action": "edit" if edit else "generate", "prompt": prompt, "style": style.id}
 
 
@@ -374,6 +387,11 @@ def _swatch_line(swatch: Swatch, lang: Lang) -> str:
 # --- images -------------------------------------------------------------------------------------
 
 
+def _colours(values: tuple[str, ...]) -> list[str]:
+    """The caller's palette without entries that are not colours (they would only break drawing)."""
+    return [v.strip() for v in values if _ANY_HEX.fullmatch(v.strip())]
+
+
 def _named_style(*texts: str | None) -> Style | None:
     return next((s for t in texts if t and (s := find_style(t))), None)
 
@@ -383,18 +401,19 @@ def _generate(request: GenerateRequest) -> list[GeneratedImage]:
 
     named = _named_style(request.style_name, request.prompt)
     style = named or _pick(STYLES, request.prompt)
-    if request.palette:
-        swatches = [art.BoardSwatch("", h.upper(), "") for h in request.palette]
+    palette = _colours(request.palette)
+    if palette:
+        swatches = [art.BoardSwatch("", h.upper(), "") for h in palette]
     else:
         swatches = [art.BoardSwatch(s.name_en, s.hex, s.role) for s in style.palette]
     room_type = find_room_type(request.prompt)
     bed = room_type is not None and room_type.id in ("bedroom", "kids_room")
     seed = request.seed if request.seed is not None else _digest(request.prompt)
     # Never title a board with a style nobody asked for when the colours are the caller's own.
-    title = request.style_name or (style.name_en if named or not request.palette else "Mood board")
+    title = request.style_name or (style.name_en if named or not palette else "Mood board")
     images = []
     for i in range(request.n):
-        scene = _scene(style, list(request.palette), bed=bed, variant=seed + i)
+        scene = _scene(style, palette, bed=bed, variant=seed + i)
         data = art.mood_board(request.width, request.height, title, scene, swatches, request.output_format)
         images.append(GeneratedImage(data=data, mime_type=f"image/{request.output_format}"))
     return images
@@ -433,7 +452,7 @@ def _scene(style: Style, palette: list[str], *, bed: bool, variant: int) -> Scen
 def _edit(request: EditRequest) -> GeneratedImage:
     from shatably.providers import offline_render as art
 
-    hexes = list(request.palette) or _HEX.findall(request.instruction)
+    hexes = _colours(request.palette) or _HEX.findall(request.instruction)
     if not hexes:
         style = _named_style(request.instruction) or _pick(STYLES, request.instruction)
         hexes = [s.hex for s in style.palette]

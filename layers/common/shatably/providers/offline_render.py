@@ -35,7 +35,12 @@ class BoardSwatch:
 
 
 def rgb(hex_: str) -> RGB:
-    value = hex_.lstrip("#")
+    """ "#RRGGBB" or "#RGB" (with or without "#") as a tuple; ValueError for anything else."""
+    value = hex_.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(ch * 2 for ch in value)
+    if len(value) != 6:
+        raise ValueError(f"not a hex colour: {hex_!r}")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
@@ -199,15 +204,18 @@ def _room(draw: ImageDraw.ImageDraw, w: int, h: int, s: Scene) -> None:
 
 def _swatches(draw: ImageDraw.ImageDraw, top: int, w: int, h: int, swatches: Sequence[BoardSwatch]) -> None:
     draw.rectangle((0, top, w, h), fill=(250, 248, 244))
+    swatches = swatches[:8]  # more would not leave room for a readable label
     if not swatches:
         return
     n = len(swatches)
-    gap = max(2, w // 60)
+    strip = h - top
+    gap = max(2, min(w // 60, strip // 10))
     cell = (w - gap * (n + 1)) / n
-    chip_h = (h - top) * 0.55
-    text = h - top >= 40 and w >= _MIN_TEXT_SIDE
-    size = max(9, min(int((h - top) * 0.13), int(cell / 6)))
+    text = strip >= 40 and w >= _MIN_TEXT_SIDE
+    size = max(9, min(int(strip * 0.11), int(cell / 7)))
     font = _font(size)
+    # Chips take what the two text lines (hex, name) and the gaps leave, so labels never spill.
+    chip_h = strip - 3 * gap - (size * 2.5 if text else 0)
     for i, swatch in enumerate(swatches):
         x = gap + i * (cell + gap)
         draw.rectangle(

@@ -1,0 +1,133 @@
+"""Lookups over the catalogue: strict by id (API input), tolerant by name (free text, chat)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any, Protocol, TypeVar
+
+from shatably.catalog.lang import Lang, fold, phrase_spans
+from shatably.catalog.models import RoomType, Style
+from shatably.catalog.rooms import ROOM_TYPES
+from shatably.catalog.styles import STYLES
+from shatably.errors import ProblemError
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def name_ar(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+R = TypeVar("R", bound=_Named)
+
+_STYLES_BY_ID = {s.id: s for s in STYLES}
+_ROOMS_BY_ID = {r.id: r for r in ROOM_TYPES}
+
+
+def _phrases(records: Iterable[R]) -> list[tuple[str, R]]:
+    """Every folded name a record answers to, longest first (so ties break toward specific names)."""
+    pairs: dict[tuple[str, str], R] = {}
+    for record in records:
+        for name in (record.id, record.name_en, record.name_ar, *record.aliases):
+            if phrase := fold(name):
+                pairs[phrase, record.id] = record
+    return sorted(((phrase, rec) for (phrase, _), rec in pairs.items()), key=lambda p: -len(p[0]))
+
+
+@cache
+def _style_phrases() -> list[tuple[str, Style]]:
+    # Built on first lookup, not at import: folding every name costs a few ms a cold start can skip.
+    return _phrases(STYLES)
+
+
+@cache
+def _room_phrases() -> list[tuple[str, RoomType]]:
+    return _phrases(ROOM_TYPES)
+
+
+def _find(text: str, phrases: list[tuple[str, R]]) -> R | None:
+    """The record named by ``text``, or the one mentioned first in it.
+
+    A mention inside a longer mention does not count ("modern" in "modern arabic", "classic" in
+    "neo classic"), so the most specific name wins; among separate mentions the earliest wins,
+    because people usually lead with what they want.
+    """
+    folded = fold(text)
+    if not folded:
+        return None
+    for phrase, record in phrases:
+        if phrase == folded:
+            return record
+    spans = [(start, end, rec) for phrase, rec in phrases for start, end in phrase_spans(folded, phrase)]
+    outer = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in spans)]
+    if not outer:
+        return None
+    return min(outer, key=lambda s: (s[0], s[0] - s[1]))[2]
+
+
+def find_style(text: str) -> Style | None:
+    """A style by id or English/Arabic name (any case, diacritics, article), or mentioned in ``text``."""
+    return _find(text, _style_phrases())
+
+
+def find_room_type(text: str) -> RoomType | None:
+    """A room type by id or English/Arabic name, or mentioned in ``text``."""
+    return _find(text, _room_phrases())
+
+
+def _id_key(value: str) -> str:
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def get_style(style_id: str) -> Style:
+    """The style with this id; ``unknown_style`` (422) otherwise, listing the valid ids."""
+    style = _STYLES_BY_ID.get(_id_key(style_id))
+    if style is None:
+        raise ProblemError(
+            "unknown_style",
+            f"Unknown style {style_id[:40]!r}; GET /styles lists the valid ids.",
+            extra={"valid_styles": sorted(_STYLES_BY_ID)},
+        )
+    return style
+
+
+def get_room_type(room_type_id: str) -> RoomType:
+    """The room type with this id; ``unknown_room_type`` (422) otherwise, listing the valid ids."""
+    room = _ROOMS_BY_ID.get(_id_key(room_type_id))
+    if room is None:
+        raise ProblemError(
+            "unknown_room_type",
+            f"Unknown room type {room_type_id[:40]!r}; GET /styles lists the valid ids.",
+            extra={"valid_room_types": sorted(_ROOMS_BY_ID)},
+        )
+    return room
+
+
+def _doc_lang(lang: str | None) -> Lang | None:
+    """ "ar", "ar-EG", "AR" -> "ar"; anything but Arabic or English -> both languages only."""
+    primary = (lang or "").strip().lower()[:2]
+    if primary == "ar":
+        return "ar"
+    if primary == "en":
+        return "en"
+    return None
+
+
+def catalogue_document(lang: str | None = None) -> dict[str, Any]:
+    """The body of ``GET /styles``: every style and room type in both languages.
+
+    With a language, each entry also carries ``name`` (and styles ``description``) in it, so a
+    frontend can render without choosing fields. Built fresh per call: callers may mutate it.
+    """
+    chosen = _doc_lang(lang)
+    return {
+        "lang": chosen,
+        "styles": [s.as_dict(chosen) for s in STYLES],
+        "room_types": [r.as_dict(chosen) for r in ROOM_TYPES],
+    }

@@ -1,0 +1,1 @@
+"""The consultation: the designer, memory, plans and quantities."""

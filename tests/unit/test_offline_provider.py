@@ -1,0 +1,397 @@
+"""The offline provider: answers in the user's language, real pictures, deterministic, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev environment
+import pytest
+from PIL import Image, ImageDraw
+
+from shatably.catalog import detect_lang, get_style
+from shatably.chat.plan import DESIGNER_REPLY_SCHEMA, RoomDimensions, parse_designer_reply
+from shatably.errors import ProblemError
+from shatably.providers.base import (
+    ChatMessage,
+    ChatProvider,
+    ChatRequest,
+    ChatResult,
+    EditRequest,
+    GenerateRequest,
+    ImageEditor,
+    ImageGenerator,
+    ImageInput,
+    ImageResult,
+    OutputFormat,
+)
+from shatably.providers.offline import OfflineProvider, parse_room
+
+PROVIDER = OfflineProvider()
+ROOT = Path(__file__).resolve().parents[2]
+PIL_FORMAT = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+
+
+def chat(
+    message: str,
+    history: tuple[ChatMessage, ...] = (),
+    *,
+    lang: str | None = None,
+    schema: bool = True,
+    images: tuple[ImageInput, ...] = (),
+) -> ChatResult:
+    request = ChatRequest(
+        system="You are Shatably's designer.",
+        history=history,
+        message=ChatMessage("user", message, images),
+        timeout=5,
+        response_schema=DESIGNER_REPLY_SCHEMA if schema else None,
+        lang=lang,
+    )
+    return asyncio.run(PROVIDER.chat(request))
+
+
+def structured(result: ChatResult) -> dict[str, Any]:
+    assert result.structured is not None
+    return result.structured
+
+
+def generate(**fields: Any) -> ImageResult:
+    request = GenerateRequest(
+        **{"prompt": "a japandi bedroom", "width": 512, "height": 512, "timeout": 5, **fields}
+    )
+    return asyncio.run(PROVIDER.generate(request))
+
+
+def photo(width: int = 320, height: int = 240) -> bytes:
+    """A room-like photo: a grey gradient wall, a darker floor, a brown 'sofa'."""
+    im = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, height * 2 // 3, width, height), fill=(90, 90, 90))
+    draw.rectangle((width // 4, height // 2, width * 3 // 4, height * 3 // 4), fill=(120, 80, 50))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def edit(source: bytes, **fields: Any) -> Image.Image:
+    size = Image.open(io.BytesIO(source)).size
+    request = EditRequest(
+        **{
+            "image": ImageInput(source, "image/png"),
+            "instruction": "Restyle",
+            "width": size[0],
+            "height": size[1],
+            "timeout": 5,
+            **fields,
+        }
+    )
+    result = asyncio.run(PROVIDER.edit(request))
+    assert len(result.images) == 1 and result.provider == "offline"
+    return Image.open(io.BytesIO(result.images[0].data))
+
+
+def mean_distance(im: Image.Image, colour: tuple[int, int, int], box: tuple[int, int, int, int]) -> float:
+    """Mean per-pixel L1 distance to ``colour`` inside ``box``."""
+    raw = im.convert("RGB").crop(box).tobytes()
+    return sum(abs(v - colour[i % 3]) for i, v in enumerate(raw)) / (len(raw) / 3)
+
+
+def test_it_implements_all_three_provider_protocols() -> None:
+    chat_provider: ChatProvider = PROVIDER
+    generator: ImageGenerator = PROVIDER
+    editor: ImageEditor = PROVIDER
+    assert chat_provider.name == generator.name == editor.name == "offline"
+    assert PROVIDER.model == "offline-preview-1"
+
+
+def test_without_keys_the_registry_hands_out_the_offline_provider() -> None:
+    from shatably.providers.registry import chat_provider, image_editor, image_generator
+
+    assert {chat_provider().name, image_generator().name, image_editor().name} == {"offline"}
+
+
+def test_importing_it_does_not_load_pillow() -> None:
+    code = "import sys, shatably.providers.offline; print('PIL' in sys.modules)"
+    env = {"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
+    assert out.stdout.strip() == "False"
+
+
+# --- chat -----------------------------------------------------------------------------------------
+
+
+def test_arabic_in_egyptian_arabic_out() -> None:
+    result = chat("عايز أوضة نوم هادية بألوان فاتحة")
+    assert detect_lang(result.text) == "ar"
+    assert "أوفلاين" in result.text  # says it is an offline preview, not a model
+    assert "طول وعرض" in result.text  # asks for the room's dimensions
+    assert structured(result)["plan"]["lang"] == "ar"
+
+
+def test_english_in_english_out() -> None:
+    result = chat("I want a calm bedroom with light colours")
+    assert detect_lang(result.text) == "en"
+    assert "offline preview" in result.text.lower() and "not from an ai model" in result.text.lower()
+    assert "length and width" in result.text
+    assert result.provider == "offline" and result.finish_reason == "STOP"
+    assert result.usage.input_tokens > 0 and result.usage.output_tokens > 0
+
+
+def test_the_language_hint_wins_over_detection() -> None:
+    assert detect_lang(chat("I want a calm bedroom", lang="ar").text) == "ar"
+
+
+def test_a_message_without_letters_answers_in_the_conversation_language() -> None:
+    history = (ChatMessage("user", "عايز ريسبشن نيو كلاسيك"), ChatMessage("model", "تمام"))
+    assert detect_lang(chat("4x5", history).text) == "ar"
+
+
+def test_same_input_same_answer() -> None:
+    first, second = chat("something cosy for the living room"), chat("something cosy for the living room")
+    assert first.text == second.text and first.structured == second.structured
+
+
+def test_the_answer_gives_the_palette_with_hex_codes() -> None:
+    result = chat("I want a japandi bedroom")
+    plan = structured(result)["plan"]
+    assert plan["style"] == "japandi" and plan["room_type"] == "bedroom"
+    for swatch in get_style("japandi").palette:
+        assert swatch.hex in result.text
+        assert swatch.name_en in result.text
+
+
+@pytest.mark.parametrize(
+    ("message", "style_id", "room_id"),
+    [
+        ("عايز الريسبشن نيو كلاسيك", "neoclassical", "reception"),
+        ("مطبخ إندستريال", "industrial", "kitchen"),
+        ("A Moroccan bathroom please", "moroccan", "bathroom"),
+    ],
+)
+def test_the_style_and_room_the_user_names_are_used(message: str, style_id: str, room_id: str) -> None:
+    plan = structured(chat(message))["plan"]
+    assert (plan["style"], plan["room_type"]) == (style_id, room_id)
+
+
+def test_the_style_carries_over_from_earlier_turns() -> None:
+    history = (ChatMessage("user", "I love Art Deco"), ChatMessage("model", "Great choice."))
+    assert structured(chat("what about the floor?", history))["plan"]["style"] == "art_deco"
+
+
+def test_structured_output_fits_the_schema_and_the_model() -> None:
+    for message in ("My bedroom is 4x5 m, japandi, show me", "عايز صالة مودرن", "hello"):
+        data = structured(chat(message))
+        jsonschema.validate(data, DESIGNER_REPLY_SCHEMA)
+        reply = parse_designer_reply(data)
+        assert reply.reply == chat(message).text
+        assert reply.plan is not None and reply.plan.palette
+
+
+def test_without_a_schema_there_is_text_only() -> None:
+    result = chat("I want a japandi bedroom", schema=False)
+    assert result.structured is None and "Japandi" in result.text
+
+
+def test_given_dimensions_the_answer_includes_computed_quantities() -> None:
+    result = chat("My living room is 4x5 m with a 3 m ceiling. Propose a modern design plan.")
+    room = structured(result)["room"]
+    assert room == {"length_m": 4.0, "width_m": 5.0, "height_m": 3.0, "doors": 1, "windows": 1}
+    assert "Wall paint: 11 L" in result.text  # 18 × 3 − 3.33 = 50.67 m² × 2 / 10 → 11 L
+    assert "length and width" not in result.text
+    assert "finishing_quantities" not in structured(result)["plan"]  # the schema's plan has none
+
+
+def test_dimensions_from_an_earlier_turn_are_remembered() -> None:
+    history = (ChatMessage("user", "أوضتي ٣ في ٤ متر"), ChatMessage("model", "تمام"))
+    room = structured(chat("عايزها جاباندي", history))["room"]
+    assert (room["length_m"], room["width_m"]) == (3.0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4x5", (4.0, 5.0, 2.8)),
+        ("الأوضة ٤ في ٥ متر", (4.0, 5.0, 2.8)),
+        ("4 by 3.5 m", (4.0, 3.5, 2.8)),
+        ("٣٫٥ × ٤٫٢ م", (3.5, 4.2, 2.8)),
+        ("400×500 cm", (4.0, 5.0, 2.8)),
+        ("4×5×3", (4.0, 5.0, 3.0)),
+        ("5 x 4 m, ceiling height 3.2 m", (5.0, 4.0, 3.2)),
+        ("4*5 والارتفاع ٣ متر", (4.0, 5.0, 3.0)),
+        ("4x5 m ceiling 3 m", (4.0, 5.0, 3.0)),
+    ],
+)
+def test_room_dimensions_are_read_from_free_text(text: str, expected: tuple[float, float, float]) -> None:
+    room = parse_room(text)
+    assert room is not None and (room.length_m, room.width_m, room.height_m) == expected
+
+
+def test_openings_are_read_too() -> None:
+    assert parse_room("room 3.5 x 4.2, 2 windows, 2 doors") == RoomDimensions(
+        length_m=3.5, width_m=4.2, windows=2, doors=2
+    )
+    room = parse_room("٤ في ٥ وفيها شباكين")
+    assert room is not None and room.windows == 2
+
+
+@pytest.mark.parametrize("text", ["porcelain 60x60", "hello", "I have 2 kids", "120x60 tiles"])
+def test_things_that_are_not_room_sizes_are_ignored(text: str) -> None:
+    assert parse_room(text) is None
+
+
+@pytest.mark.parametrize(
+    "message", ["ارسمهالي", "عايز أوضة نوم جاباندي، وريني شكلها", "ممكن صورة للصالة؟", "show me"]
+)
+def test_asking_to_see_it_requests_an_image(message: str) -> None:
+    wish = structured(chat(message))["image_request"]
+    assert wish is not None and wish["action"] == "generate"
+    assert detect_lang(wish["prompt"]) == "en" and "Palette" in wish["prompt"]
+    assert wish["style"] == structured(chat(message))["plan"]["style"]
+
+
+def test_asking_to_see_it_with_a_photo_requests_an_edit() -> None:
+    wish = structured(chat("حوّلها مودرن وارسمهالي", images=(ImageInput(photo(), "image/png"),)))[
+        "image_request"
+    ]
+    assert wish["action"] == "edit" and "keeping the walls" in wish["prompt"]
+
+
+def test_plain_advice_requests_no_image() -> None:
+    assert structured(chat("what colour for a small bedroom?"))["image_request"] is None
+    assert structured(chat("عايز رأيك في ألوان الحمام"))["image_request"] is None
+
+
+# --- generate -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])
+@pytest.mark.parametrize(("width", "height"), [(1024, 1024), (1536, 1024), (640, 960), (48, 32)])
+def test_generate_returns_decodable_images_at_the_requested_size(
+    fmt: OutputFormat, width: int, height: int
+) -> None:
+    result = generate(width=width, height=height, output_format=fmt)
+    assert result.provider == "offline" and result.usage.images == 1
+    [image] = result.images
+    assert image.mime_type == f"image/{fmt}"
+    decoded = Image.open(io.BytesIO(image.data))
+    assert decoded.format == PIL_FORMAT[fmt] and decoded.size == (width, height)
+    decoded.load()
+
+
+def test_the_board_shows_the_style_palette() -> None:
+    board = Image.open(io.BytesIO(generate(prompt="a japandi bedroom").images[0].data)).convert("RGB")
+    colours = {c for _, c in board.getcolors(maxcolors=1 << 20) or []}
+    for swatch in get_style("japandi").palette:
+        h = swatch.hex
+        assert (int(h[1:3], 16), int(h[3:5], 16), int(h[5:7], 16)) in colours, swatch
+
+
+def test_an_explicit_palette_is_drawn() -> None:
+    board = Image.open(io.BytesIO(generate(palette=("#C0392B", "#2E86C1")).images[0].data)).convert("RGB")
+    colours = {c for _, c in board.getcolors(maxcolors=1 << 20) or []}
+    assert {(0xC0, 0x39, 0x2B), (0x2E, 0x86, 0xC1)} <= colours
+
+
+def test_a_palette_entry_that_is_not_a_colour_is_ignored() -> None:
+    board = Image.open(io.BytesIO(generate(palette=("#FA0", "not-a-colour")).images[0].data)).convert("RGB")
+    assert (0xFF, 0xAA, 0x00) in {c for _, c in board.getcolors(maxcolors=1 << 20) or []}
+
+
+def test_variations_differ_and_repeat_exactly() -> None:
+    first = [i.data for i in generate(n=3).images]
+    again = [i.data for i in generate(n=3).images]
+    assert len(set(first)) == 3
+    assert first == again
+    assert generate(n=1, seed=7).images[0].data != generate(n=1, seed=8).images[0].data
+
+
+def test_a_1024_png_is_fast() -> None:
+    generate(width=64, height=64)  # warm imports
+    start = time.perf_counter()
+    generate(width=1024, height=1024, output_format="png")
+    assert time.perf_counter() - start < 0.5  # ~40 ms here; generous for slow CI machines
+
+
+# --- edit -----------------------------------------------------------------------------------------
+
+
+RED = (0xC0, 0x39, 0x2B)
+
+
+def test_edit_keeps_the_source_size_and_moves_pixels_toward_the_palette() -> None:
+    source = photo(320, 240)
+    out = edit(source, palette=("#C0392B",))
+    assert out.size == (320, 240) and out.format == "PNG"
+    original = Image.open(io.BytesIO(source))
+    box = (0, 0, 320, 200)
+    assert mean_distance(out, RED, box) < 0.7 * mean_distance(original, RED, box)
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "webp"])
+def test_edit_output_formats(fmt: OutputFormat) -> None:
+    out = edit(photo(), output_format=fmt)
+    assert out.format == PIL_FORMAT[fmt] and out.size == (320, 240)
+
+
+def test_edit_comes_back_at_the_requested_size_even_if_the_source_differs() -> None:
+    out = edit(photo(320, 240), width=160, height=120)
+    assert out.size == (160, 120)
+
+
+def test_edit_changes_only_the_transparent_part_of_the_mask() -> None:
+    source = photo(320, 240)
+    mask = Image.new("RGBA", (320, 240), (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (160, 0, 320, 240))  # right half editable
+    buf = io.BytesIO()
+    mask.save(buf, "PNG")
+
+    out = edit(source, palette=("#C0392B",), mask=ImageInput(buf.getvalue(), "image/png")).convert("RGB")
+    original = Image.open(io.BytesIO(source)).convert("RGB")
+
+    assert out.crop((0, 0, 160, 240)).tobytes() == original.crop((0, 0, 160, 240)).tobytes()
+    right = (160, 0, 320, 200)
+    assert mean_distance(out, RED, right) < 0.7 * mean_distance(original, RED, right)
+
+
+def test_a_greyscale_mask_edits_where_it_is_white() -> None:
+    source = photo(320, 240)
+    mask = Image.new("L", (320, 240), 0)
+    mask.paste(255, (0, 0, 160, 240))  # left half editable
+    buf = io.BytesIO()
+    mask.save(buf, "PNG")
+    out = edit(source, palette=("#C0392B",), mask=ImageInput(buf.getvalue(), "image/png")).convert("RGB")
+    original = Image.open(io.BytesIO(source)).convert("RGB")
+    assert out.crop((160, 0, 320, 180)).tobytes() == original.crop((160, 0, 320, 180)).tobytes()
+    assert out.crop((0, 0, 160, 240)).tobytes() != original.crop((0, 0, 160, 240)).tobytes()
+
+
+def test_edit_reads_colours_from_the_instruction() -> None:
+    source = photo()
+    blue = (0x2E, 0x86, 0xC1)
+    out = edit(source, instruction="Repaint the walls #2E86C1")
+    original = Image.open(io.BytesIO(source))
+    assert mean_distance(out, blue, (0, 0, 320, 150)) < mean_distance(original, blue, (0, 0, 320, 150))
+
+
+def test_edit_is_deterministic() -> None:
+    source = photo()
+    first = edit(source, instruction="make it moroccan")
+    assert first.tobytes() == edit(source, instruction="make it moroccan").tobytes()
+    assert first.tobytes() != Image.open(io.BytesIO(source)).convert("RGB").tobytes()
+
+
+def test_an_unreadable_source_is_a_problem_not_a_crash() -> None:
+    request = EditRequest(
+        image=ImageInput(b"not an image", "image/png"), instruction="x", width=10, height=10, timeout=5
+    )
+    with pytest.raises(ProblemError) as raised:
+        asyncio.run(PROVIDER.edit(request))
+    assert raised.value.code == "image_undecodable"
