@@ -6,7 +6,7 @@ count: a failed call leaves the conversation exactly as it was, so the client ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from shatably import billing
@@ -121,8 +121,7 @@ async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, De
             count("DesignerReplyInvalid", attempt=str(attempt))
             if attempt == 2 or deadline.remaining() < 5:
                 break
-            retry = ChatRequest(**{**request.__dict__, "timeout": deadline.remaining() - 1})
-            result = await provider.chat(retry)
+            result = await provider.chat(replace(request, timeout=deadline.remaining() - 1))
     logger.info("designer reply had no usable structure; answering with text only")
     return result, None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from shatably import snapstart
 from shatably.observability import logger, observed_handler
 
 EventHandler = Callable[[dict[str, Any], Any], dict[str, Any] | None]
@@ -17,6 +18,8 @@ def is_http_event(event: dict[str, Any]) -> bool:
 def lambda_entry(
     asgi: Callable[[dict[str, Any], Any], dict[str, Any]], on_event: EventHandler | None = None
 ) -> Callable[..., Any]:
+    snapstart.register()
+
     def route(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         if is_http_event(event):
             return asgi(event, context)
