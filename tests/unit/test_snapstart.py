@@ -30,7 +30,7 @@ def test_restore_rebuilds_cached_clients_and_reseeds_randomness() -> None:
 def test_the_hook_is_registered_with_the_runtime_when_it_exists(monkeypatch: pytest.MonkeyPatch) -> None:
     from shatably import snapstart
 
-    registered = []
+    registered: list[object] = []
     runtime = types.ModuleType("snapshot_restore_py")
     runtime.register_after_restore = registered.append  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
