@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build pytest unit integration e2e bench stress audit clean
+.PHONY: install run test lint typecheck cfn-lint validate build build-x86 pytest unit integration e2e bench stress audit clean
 
 install: $(STAMP)
 
@@ -45,9 +45,14 @@ cfn-lint: $(STAMP)
 
 validate: $(SAM)
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
+	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --config-env transform  # the SAM translator too
 
 build: $(SAM)
 	PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel
+
+build-x86: $(SAM)  # a local x86_64 copy of the artefact, for the benchmarks
+	ARCHITECTURE=x86_64 PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel \
+	  --parameter-overrides Architecture=x86_64 --build-dir .aws-sam/build-x86_64
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
