@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev environment
+import jsonschema  # no stubs in the dev environment
 import pytest
 from PIL import Image, ImageDraw
 

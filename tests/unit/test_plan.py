@@ -6,7 +6,7 @@ import copy
 import typing
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev environment
+import jsonschema  # no stubs in the dev environment
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
