@@ -662,3 +662,14 @@ def test_cfn_lint_passes() -> None:
 
     matches = lint_file(TEMPLATE, ManualArgs(regions=["us-east-1"]))
     assert not matches, "\n".join(str(m) for m in matches)
+
+
+def test_gateway_responses_never_reflect_an_arbitrary_origin() -> None:
+    """A gateway response cannot check the allow-list, so it must not emit Allow-Origin at all."""
+    from local.cfn_yaml import load_template
+
+    template = load_template("template.yaml")
+    api = template["Resources"]["ShatablyApi"]["Properties"]
+    for name, response in api["GatewayResponses"].items():
+        headers = (response.get("ResponseParameters") or {}).get("Headers") or {}
+        assert "Access-Control-Allow-Origin" not in headers, name
