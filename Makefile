@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build build-x86 pytest unit integration e2e bench stress audit clean
+.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser pytest unit integration e2e bench stress audit clean
 
 install: $(STAMP)
 
@@ -54,7 +54,10 @@ build-x86: $(SAM)  # a local x86_64 copy of the artefact, for the benchmarks
 	ARCHITECTURE=x86_64 PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel \
 	  --parameter-overrides Architecture=x86_64 --build-dir .aws-sam/build-x86_64
 
-pytest: $(STAMP)
+browser:  # Debian's Chromium for the playground tests (Playwright never downloads a browser here)
+	bash scripts/install-browser.sh
+
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 unit: $(STAMP)
@@ -63,7 +66,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/python -m pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) browser
 	$(BIN)/python -m pytest tests/e2e
 
 audit: $(STAMP)

@@ -1,0 +1,469 @@
+"""The playground page (web/) driven in headless Chromium against the local gateway.
+
+Everything runs offline: no provider keys, so every answer is labelled ``provider: "offline"``.
+Each test leaves a screenshot in artifacts/playground/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
+
+from tests.e2e.playground_helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    large_jpeg,
+    room_jpeg,
+)
+
+pytestmark = pytest.mark.browser
+
+
+TIMEOUT_MS = 30_000  # one bounded wait for anything the API does (jobs included)
+expect.set_options(timeout=TIMEOUT_MS)
+IMAGES_LOADED = """
+    (selector) => {
+        const images = [...document.querySelectorAll(selector)];
+        return images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0);
+    }
+"""
+
+
+# ───────────────────────────── fixtures ─────────────────────────────
+
+
+@pytest.fixture(scope="session")
+def playground_url(gateway: Any) -> str:
+    """The page and the API share one origin: the e2e suite's gateway (tests/e2e/conftest.py)."""
+    return str(gateway.url).rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, playground_url: str) -> Iterator[Page]:
+    """A fresh browser profile (no stored identity) on the playground, with its console watched."""
+    context = browser.new_context(
+        viewport={"width": 1360, "height": 900}, base_url=playground_url, locale="en-US"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None
+        ),
+    )
+    _console[id(tab)] = problems
+    yield tab
+    context.close()
+    _console.pop(id(tab), None)
+    assert not problems, problems
+
+
+_console: dict[int, list[str]] = {}
+
+
+def expect_console_errors(page: Page, pattern: str) -> None:
+    """Forgive console errors this test provokes on purpose (the browser logs failed requests)."""
+    problems = _console[id(page)]
+    problems[:] = [p for p in problems if not re.search(pattern, p)]
+
+
+def open_playground(page: Page, tab: str) -> None:
+    page.goto(f"/#{tab}")
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+    expect(page.locator(f"#tab-{tab}")).to_have_attribute("aria-selected", "true")
+
+
+def screenshot(page: Page, name: str, *, whole_chat: bool = False) -> Path:
+    """A full-page screenshot from the top (``whole_chat``: the conversation unscrolled, for review)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if whole_chat:
+        page.evaluate("() => document.getElementById('chat-log').style.setProperty('max-block-size', 'none')")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    if whole_chat:
+        page.evaluate("() => document.getElementById('chat-log').style.removeProperty('max-block-size')")
+    return path
+
+
+def wait_images_loaded(page: Page, selector: str) -> None:
+    page.wait_for_function(IMAGES_LOADED, arg=selector, timeout=TIMEOUT_MS)
+
+
+def stored_owner(page: Page) -> str:
+    owner = page.evaluate("() => localStorage.getItem('shatably.owner')")
+    assert isinstance(owner, str), owner
+    assert owner.startswith("anon-"), owner
+    return owner
+
+
+def sent_json(request: Request) -> dict[str, Any]:
+    body = request.post_data_json
+    assert isinstance(body, dict), body
+    return body
+
+
+def api_get(page: Page, path: str) -> Any:
+    """GET from inside the page, as the page's owner."""
+    return page.evaluate(
+        """async (path) => {
+            const owner = localStorage.getItem('shatably.owner');
+            const response = await fetch(path, {headers: {'X-Owner-Id': owner}});
+            return {status: response.status, body: await response.json()};
+        }""",
+        path,
+    )
+
+
+# ───────────────────────────── (a) chat ─────────────────────────────
+
+
+def test_chat_turn_with_photo_plan_and_arabic(page: Page, tmp_path: Path) -> None:
+    photo = room_jpeg(tmp_path / "room.jpg")
+    open_playground(page, "chat")
+    requests_seen: list[Request] = []
+    page.on("request", lambda r: requests_seen.append(r) if r.url.endswith("/chat") else None)
+
+    page.set_input_files("#chat-photos", str(photo))
+    expect(page.locator("#chat-previews img")).to_have_count(1)
+    page.fill("#chat-message", "I want a modern living room, 4x5 m, warm colours, budget 150k EGP. Show me")
+    page.click("#chat-send")
+
+    turn = page.locator("#chat-log .turn").first
+    reply = turn.locator(".msg.designer .reply")
+    expect(reply).to_be_visible()
+    expect(reply).not_to_be_empty()
+    expect(page.locator("#provider-name")).to_have_text("offline")
+    expect(page.locator("#chat-session")).not_to_have_text("new")
+    # The photo went up and came back as a stored attachment.
+    wait_images_loaded(page, "#chat-log .turn .msg.user img")
+    expect(page.locator("#chat-previews img")).to_have_count(0)
+    # "Show me": the designer drew the idea over the photo.
+    wait_images_loaded(page, "#chat-log .turn .drawn img")
+
+    plan = turn.locator(".plan")
+    expect(plan).to_be_visible()
+    swatches = plan.locator(".swatch")
+    expect(swatches.first).to_be_visible()
+    assert swatches.count() >= 3
+    first_hex = swatches.first.locator(".swatch-hex").inner_text().strip()
+    assert re.fullmatch(r"#[0-9A-F]{6}", first_hex), first_hex
+    chip_colour = swatches.first.locator(".chip").evaluate("el => getComputedStyle(el).backgroundColor")
+    red, green, blue = (int(first_hex[i : i + 2], 16) for i in (1, 3, 5))
+    assert chip_colour == f"rgb({red}, {green}, {blue})", chip_colour
+    expect(plan.locator(".swatch-name").first).not_to_be_empty()
+    expect(plan.locator(".fact.cost dd")).to_contain_text("EGP")
+    expect(plan.locator("table").first).to_be_visible()  # materials
+    assert plan.locator("tbody tr").count() >= 6  # materials, furniture and quantities rows
+
+    # An Arabic message: rendered right to left, and so is the Arabic reply.
+    page.fill("#chat-message", "عايز أوضة نوم مودرن ٣×٤ متر بألوان هادية")
+    page.click("#chat-send")
+    expect(page.locator("#chat-log .turn")).to_have_count(2)
+    second = page.locator("#chat-log .turn").nth(1)
+    expect(second.locator(".msg.designer .reply")).to_be_visible()
+    user_bubble = second.locator(".msg.user .bubble")
+    assert user_bubble.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert second.locator(".reply").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert second.locator(".plan").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert plan.evaluate("el => getComputedStyle(el).direction") == "ltr"
+
+    # Identity: the first answer issued an owner id; the page sent it back on the next request.
+    owner = stored_owner(page)
+    assert len(requests_seen) == 2
+    assert requests_seen[1].headers.get("x-owner-id") == owner
+    session = page.locator("#chat-session").inner_text()
+    assert sent_json(requests_seen[1])["session_id"] == session
+
+    # History from GET /chat/sessions/{id}, after a reload (identity and session kept in the browser).
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+    expect(page.locator("#chat-log .turn")).to_have_count(2)
+    page.click("#chat-history")
+    expect(page.locator("#chat-log .turn")).to_have_count(2)
+    expect(page.locator("#chat-log .turn .plan").first).to_be_visible()
+    wait_images_loaded(page, "#chat-log .turn .msg.user img")
+    screenshot(page, "chat", whole_chat=True)
+
+    # The same conversation with the interface in Arabic.
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#tab-chat")).to_have_text("المحادثة")
+    wait_images_loaded(page, "#chat-log .turn .msg.user img")
+    screenshot(page, "chat-ar", whole_chat=True)
+
+    # A drawing opens in Edit, compared with the photo it was drawn from.
+    attachment_id = page.locator("#chat-log .turn .msg.user img").first.get_attribute("data-image-id")
+    drawing_id = page.locator("#chat-log .turn .drawn figure").first.get_attribute("data-image-id")
+    page.locator("#chat-log .turn .drawn .fig-actions button").first.click()
+    expect(page.locator("#tab-edit")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#compare")).to_be_visible()
+    wait_images_loaded(page, "#compare img")
+    assert (compare_state(page)["before"], compare_state(page)["after"]) == (attachment_id, drawing_id)
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(2)
+    page.click("#tab-chat")
+
+    # A new conversation starts empty.
+    page.click("#chat-new")
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+
+
+# ───────────────────────────── (b) generate ─────────────────────────────
+
+
+def test_generate_with_style_from_dropdown(page: Page) -> None:
+    open_playground(page, "chat")
+    page.focus("#tab-chat")  # the tabs follow the ARIA pattern: arrows move between them
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tab-generate")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tab-generate")).to_be_focused()
+    expect(page.locator("#panel-generate")).to_be_visible()
+    expect(page.locator("#panel-chat")).to_be_hidden()
+    style = page.locator("#gen-style")
+    expect(style.locator("option")).not_to_have_count(1)  # filled from GET /styles
+    style_id = style.locator("option").nth(1).get_attribute("value")
+    assert style_id
+    style.select_option(style_id)
+    expect(page.locator("#gen-style-preview .swatch").first).to_be_visible()
+    room = page.locator("#gen-room")
+    room_id = room.locator("option").nth(1).get_attribute("value")
+    assert room_id
+    room.select_option(room_id)
+    page.select_option("#gen-size", "1536x1024")
+    page.select_option("#gen-n", "2")
+    page.select_option("#gen-format", "jpeg")
+    page.fill("#gen-prompt", "A bright living room with a reading corner by the window")
+
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-submit")
+    body = answer.value.json()
+    assert answer.value.status == 200, body
+    assert body["provider"] == "offline"
+
+    expect(page.locator("#gen-results img")).to_have_count(2)
+    wait_images_loaded(page, "#gen-results img")
+    widths = page.eval_on_selector_all("#gen-results img", "els => els.map(e => e.naturalWidth)")
+    assert all(w > 0 for w in widths), widths
+    expect(page.locator("#gen-results figcaption .meta").first).to_contain_text("1536×1024")
+    screenshot(page, "generate")
+
+    # Style names follow the page language.
+    english = style.locator("option:checked").inner_text()
+    page.click("#lang-toggle")
+    expect(style.locator("option:checked")).not_to_have_text(english)
+    assert re.search(r"[\u0600-\u06FF]", style.locator("option:checked").inner_text())
+    screenshot(page, "generate-ar")
+
+    # On a phone the form and the results stack in one column, with nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_images_loaded(page, "#gen-results img")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    form_box = page.locator("#gen-form").bounding_box()
+    results_box = page.locator("#gen-results").bounding_box()
+    assert form_box and results_box
+    assert results_box["y"] >= form_box["y"] + form_box["height"]
+    screenshot(page, "generate-mobile")
+
+
+# ───────────────────────────── (c) edit ─────────────────────────────
+
+
+def compare_state(page: Page) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(
+        """() => ({
+            clip: getComputedStyle(document.getElementById('compare-after')).clipPath,
+            divider: document.getElementById('compare-divider').style.left,
+            before: document.getElementById('compare-before').dataset.imageId,
+            after: document.getElementById('compare-after').dataset.imageId,
+            sizes: ['compare-before', 'compare-after'].map((id) => {
+                const r = document.getElementById(id).getBoundingClientRect();
+                return [Math.round(r.width), Math.round(r.height)];
+            }),
+        })"""
+    )
+    return result
+
+
+def test_edit_slider_and_chain(page: Page, tmp_path: Path) -> None:
+    photo = room_jpeg(tmp_path / "room.jpg")
+    open_playground(page, "edit")
+    page.set_input_files("#edit-photo", str(photo))
+    expect(page.locator("#edit-source-line")).to_contain_text("room.jpg")
+
+    page.select_option("#edit-operation", "repaint")
+    expect(page.locator("#edit-color")).to_be_visible()
+    page.locator("#edit-color").fill("#9caf88")
+    expect(page.locator("#region-walls")).to_be_checked()
+    page.fill("#edit-prompt", "Paint the walls sage green; keep everything else")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    first = answer.value.json()
+    assert answer.value.status == 200, first
+    assert sent_json(answer.value.request)["color"] == "#9CAF88"
+    assert first["image"]["parent_id"] == first["source"]["id"]
+    original_id, first_id = first["source"]["id"], first["image"]["id"]
+
+    expect(page.locator("#compare")).to_be_visible()
+    wait_images_loaded(page, "#compare img")
+    before = compare_state(page)
+    assert before["before"] == original_id
+    assert before["after"] == first_id
+    assert before["sizes"][0] == before["sizes"][1]  # both images fill the same box
+    assert "50%" in before["clip"]
+
+    page.locator("#compare-slider").fill("20")
+    moved = compare_state(page)
+    assert moved["clip"] != before["clip"]
+    assert "20%" in moved["clip"], moved
+    assert moved["divider"] == "20%"
+    screenshot(page, "edit")
+
+    # A second edit starts from the result.
+    page.select_option("#edit-operation", "restyle")
+    page.locator("#edit-style").select_option(index=2)
+    page.fill("#edit-prompt", "Make it cosier")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    second = answer.value.json()
+    assert sent_json(answer.value.request)["image"] == {"image_id": first_id}
+    assert second["image"]["parent_id"] == first_id
+    second_id = second["image"]["id"]
+
+    chain = page.locator("#edit-chain .chain-step")
+    expect(chain).to_have_count(3)
+    expect(page.locator(f'#edit-chain .chain-step[data-image-id="{second_id}"]')).to_have_attribute(
+        "aria-current", "step"
+    )
+    expect(page.locator(f'#edit-chain .chain-step[data-image-id="{second_id}"]')).to_contain_text(
+        first_id[:8]
+    )
+    wait_images_loaded(page, "#compare img")
+    assert compare_state(page)["before"] == first_id
+
+    lineage = api_get(page, f"/images/{second_id}")
+    assert lineage["status"] == 200
+    assert lineage["body"]["ancestors"] == [first_id, original_id]
+
+    # Step back to the first result: it is compared with the original and becomes the source.
+    page.click(f'#edit-chain .chain-step[data-image-id="{first_id}"]')
+    expect(page.locator(f'#edit-chain .chain-step[data-image-id="{first_id}"]')).to_have_attribute(
+        "aria-current", "step"
+    )
+    expect(page.locator("#edit-source-line")).to_contain_text(first_id)
+    wait_images_loaded(page, "#compare img")
+    stepped = compare_state(page)
+    assert (stepped["before"], stepped["after"]) == (original_id, first_id)
+
+    # ...and re-edit from it: a branch beside the second edit.
+    page.select_option("#edit-operation", "declutter")
+    page.fill("#edit-prompt", "Clear the clutter")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    branch = answer.value.json()
+    assert branch["image"]["parent_id"] == first_id
+    expect(chain).to_have_count(4)
+    wait_images_loaded(page, "#edit-chain img")
+    wait_images_loaded(page, "#compare img")
+    screenshot(page, "edit-chain")
+
+
+def test_large_photo_goes_through_presigned_upload(page: Page, tmp_path: Path) -> None:
+    photo = large_jpeg(tmp_path / "big-room.jpg")
+    open_playground(page, "edit")
+    responses: list[Response] = []
+    page.on("response", lambda r: responses.append(r))
+    page.set_input_files("#edit-photo", str(photo))
+    expect(page.locator("#edit-source-line")).to_contain_text("big-room.jpg")
+    page.select_option("#edit-operation", "stage")
+    page.fill("#edit-prompt", "Stage this room with a sofa and a rug")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    assert answer.value.status == 200, answer.value.text()
+
+    ticket = next(r for r in responses if r.url.endswith("/uploads"))
+    assert ticket.status == 201
+    upload = ticket.json()
+    to_bucket = [r for r in responses if r.request.method == "POST" and r.url.startswith(upload["url"])]
+    assert len(to_bucket) == 1 and to_bucket[0].ok, [(r.url, r.status) for r in to_bucket]
+    assert sent_json(answer.value.request)["image"] == {"upload_id": upload["upload_id"]}
+    expect(page.locator("#compare")).to_be_visible()
+    wait_images_loaded(page, "#compare img")
+    screenshot(page, "edit-upload")
+
+
+def test_problem_title_and_detail_are_shown(page: Page) -> None:
+    open_playground(page, "edit")
+    page.fill("#edit-image-id", "0123456789abcdef0123456789abcdef")
+    page.click("#edit-load-id")
+    problem = page.locator("#edit-problem")
+    expect(problem).to_be_visible()
+    expect(problem.locator(".problem-title")).not_to_be_empty()
+    expect(problem).to_contain_text("404")
+    expect(problem.locator(".problem-meta")).to_contain_text("code:")
+    screenshot(page, "problem")
+    expect_console_errors(page, r"status of 404")
+
+
+# ───────────────────────────── (d) jobs ─────────────────────────────
+
+
+def test_jobs_are_watched_to_success(page: Page) -> None:
+    open_playground(page, "generate")
+    page.fill("#gen-prompt", "A calm bedroom with linen curtains")
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-job")
+    assert answer.value.status == 202
+    assert answer.value.request.headers.get("prefer") == "respond-async"
+    accepted = answer.value.json()
+    assert answer.value.headers["location"].endswith(f"/jobs/{accepted['job_id']}")
+    expect(page.locator("#gen-notice")).to_be_visible()
+
+    page.locator("#gen-notice button").click()
+    expect(page.locator("#tab-jobs")).to_have_attribute("aria-selected", "true")
+    card = page.locator(f'#job-list [data-job-id="{accepted["job_id"]}"]')
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-status", "succeeded", timeout=TIMEOUT_MS)
+    expect(card.locator(".status")).to_have_text("succeeded")
+    wait_images_loaded(page, f'#job-list [data-job-id="{accepted["job_id"]}"] img')
+    expect(page.locator("#jobs-count")).to_be_hidden()
+    # The finished job's images also land in Generate's results.
+    expect(page.locator("#gen-results img")).to_have_count(1)
+
+    # An edit job from the generated image: it joins the chain of edits when it is done.
+    card.locator("button", has_text="Edit this").click()
+    expect(page.locator("#tab-edit")).to_have_attribute("aria-selected", "true")
+    page.select_option("#edit-operation", "repaint")
+    page.fill("#edit-prompt", "Warm beige walls")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-job")
+    assert answer.value.status == 202
+    edit_job = answer.value.json()["job_id"]
+    page.click("#tab-jobs")
+    edit_card = page.locator(f'#job-list [data-job-id="{edit_job}"]')
+    expect(edit_card).to_have_attribute("data-status", "succeeded", timeout=TIMEOUT_MS)
+    wait_images_loaded(page, f'#job-list [data-job-id="{edit_job}"] img')
+    screenshot(page, "jobs")
+    page.click("#tab-edit")
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(2)
+    wait_images_loaded(page, "#compare img")
