@@ -40,6 +40,9 @@ class RestApi:
     stage: str
     binary_media_types: tuple[str, ...]
     variables: dict[str, str] | None
+    # Response type (MISSING_AUTHENTICATION_TOKEN, DEFAULT_5XX, ...) -> StatusCode, ResponseParameters,
+    # ResponseTemplates: how API Gateway answers errors of its own.
+    gateway_responses: dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -107,30 +110,30 @@ class Stack:
     @classmethod
     def load(cls, template_path: Path, *, moto_url: str, region: str) -> Stack:
         template = load_template(template_path)
-        if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+        if not isinstance(template.get("Resources"), dict):
             raise TemplateError(f"{template_path} has no Resources")
         resolver = Resolver(template, moto_url=moto_url, region=region)
         stack = cls(root=template_path.parent.resolve(), template=template, resolver=resolver)
-        for logical_id, resource in template["Resources"].items():
-            if resource.get("Type") == "AWS::Serverless::Function":
-                stack.functions[logical_id] = stack._function(logical_id)
+        for logical_id in stack.resources_of("AWS::Serverless::Function"):
+            stack.functions[logical_id] = stack._function(logical_id)
         return stack
-
-    @property
-    def region(self) -> str:
-        return self.resolver.region
 
     @property
     def routes(self) -> list[Route]:
         return [route for function in self.functions.values() for route in function.routes]
 
     def resources_of(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        """Logical id -> resolved Properties of every resource of one type."""
+        """Logical id -> unresolved Properties of each resource of a type that the template creates
+        (its Condition, if any, holds). Resolve only the properties you use: see ``resolve``."""
         return {
-            logical_id: self.resolver.resolve(resource.get("Properties") or {})
+            logical_id: resource.get("Properties") or {}
             for logical_id, resource in self.template["Resources"].items()
             if resource.get("Type") == resource_type
+            and ("Condition" not in resource or self.resolver.condition(resource["Condition"]))
         }
+
+    def resolve(self, value: Any) -> Any:
+        return self.resolver.resolve(value)
 
     def physical_name(self, logical_id: str) -> str:
         return self.resolver.physical_name(logical_id)
@@ -147,30 +150,31 @@ class Stack:
         props: dict[str, Any] = self.template["Resources"][logical_id].get("Properties") or {}
         merged = {**glob, **props}
 
-        code_uri = self.resolver.resolve(merged.get("CodeUri"))
+        code_uri = self.resolve(merged.get("CodeUri"))
         if not isinstance(code_uri, str):
             raise TemplateError(f"{logical_id}: only a local CodeUri folder can run locally")
         variables = {
             **((glob.get("Environment") or {}).get("Variables") or {}),
             **((props.get("Environment") or {}).get("Variables") or {}),
         }
-        environment = {name: _env_string(value) for name, value in self.resolver.resolve(variables).items()}
-        name = str(self.resolver.resolve(merged.get("FunctionName", f"{STACK_NAME}-{logical_id}")))
+        environment = {name: _env_string(value) for name, value in self.resolve(variables).items()}
+        name = str(self.resolve(merged.get("FunctionName", f"{STACK_NAME}-{logical_id}")))
         routes: list[Route] = []
         queues: list[QueueSource] = []
         rules: list[RuleSource] = []
         for event_name, event in (props.get("Events") or {}).items():
             kind = event.get("Type")
-            event_props: dict[str, Any] = self.resolver.resolve(event.get("Properties") or {})
+            event_props: dict[str, Any] = self.resolve(event.get("Properties") or {})
             if kind == "Api":
                 routes.append(self._route(logical_id, event.get("Properties") or {}, event_props))
             elif kind == "SQS" and event_props.get("Enabled", True) is not False:
+                response_types = event_props.get("FunctionResponseTypes") or []
                 queues.append(
                     QueueSource(
                         function=logical_id,
                         queue=self._queue_by_arn(logical_id, str(event_props["Queue"])),
                         batch_size=int(event_props.get("BatchSize", 10)),
-                        report_failures="ReportBatchItemFailures" in (event_props.get("FunctionResponseTypes") or []),
+                        report_failures="ReportBatchItemFailures" in response_types,
                     )
                 )
             elif kind == "EventBridgeRule" and event_props.get("State", "ENABLED") == "ENABLED":
@@ -186,13 +190,13 @@ class Stack:
             logical_id=logical_id,
             name=name,
             code_dir=(self.root / code_uri).resolve(),
-            handler=str(self.resolver.resolve(merged.get("Handler", "app.handler"))),
-            timeout=int(self.resolver.resolve(merged.get("Timeout", 3))),
-            memory=int(self.resolver.resolve(merged.get("MemorySize", 128))),
+            handler=str(self.resolve(merged.get("Handler", "app.handler"))),
+            timeout=int(self.resolve(merged.get("Timeout", 3))),
+            memory=int(self.resolve(merged.get("MemorySize", 128))),
             # SAM concatenates list globals with the function's own list.
             layer_dirs=self._layer_dirs([*(glob.get("Layers") or []), *(props.get("Layers") or [])]),
             environment=environment,
-            arn=function_arn(name, self.region),
+            arn=function_arn(name, self.resolver.region),
             routes=tuple(routes),
             queues=tuple(queues),
             rules=tuple(rules),
@@ -212,23 +216,26 @@ class Stack:
         )
 
     def rest_api(self, logical_id: str) -> RestApi:
-        glob = self.resolver.resolve(self._globals("Api"))
+        glob = self._globals("Api")
         if logical_id == IMPLICIT_API:
-            props: dict[str, Any] = {"StageName": "Prod"}
+            props: dict[str, Any] = {}
         else:
             resource = self.template["Resources"].get(logical_id) or {}
-            if resource.get("Type") not in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
-                raise TemplateError(f"{logical_id} is not a REST API")
-            props = self.resolver.resolve(resource.get("Properties") or {})
+            if resource.get("Type") != "AWS::Serverless::Api":
+                raise TemplateError(f"{logical_id} is not an AWS::Serverless::Api")
+            props = resource.get("Properties") or {}
         merged = {**glob, **props}
-        variables = merged.get("Variables")
+        variables = self.resolve(merged.get("Variables"))
         return RestApi(
             logical_id=logical_id,
             api_id=str(self.resolver.ref(logical_id)),
-            stage=str(merged.get("StageName", "Prod")),
+            stage=str(self.resolve(merged.get("StageName", "Prod"))),
             # In the template "/" is written "~1" (a JSON-pointer escape).
-            binary_media_types=tuple(str(t).replace("~1", "/") for t in merged.get("BinaryMediaTypes") or ()),
+            binary_media_types=tuple(
+                str(t).replace("~1", "/") for t in self.resolve(merged.get("BinaryMediaTypes")) or ()
+            ),
             variables={str(k): _env_string(v) for k, v in variables.items()} if variables else None,
+            gateway_responses=self.resolve(merged.get("GatewayResponses")) or {},
         )
 
     def _layer_dirs(self, layers: list[Any]) -> tuple[Path, ...]:
@@ -240,7 +247,7 @@ class Stack:
             resource = self.template["Resources"].get(logical) if isinstance(logical, str) else None
             if not resource or resource.get("Type") != "AWS::Serverless::LayerVersion":
                 continue
-            content = self.resolver.resolve((resource.get("Properties") or {}).get("ContentUri"))
+            content = self.resolve((resource.get("Properties") or {}).get("ContentUri"))
             if not isinstance(content, str):
                 continue
             layer_dir = (self.root / content).resolve()
@@ -251,7 +258,7 @@ class Stack:
     def _queue_by_arn(self, function: str, arn: str) -> str:
         for logical_id, resource in self.template["Resources"].items():
             if resource.get("Type") == "AWS::SQS::Queue" and self.queue_arn(logical_id) == arn:
-                return logical_id
+                return str(logical_id)
         raise TemplateError(f"{function}: its SQS event reads {arn}, which is not a queue of this template")
 
 
@@ -277,7 +284,8 @@ class Resolver:
             ((key, arg),) = value.items()
             if key == "Ref" or key.startswith("Fn::") or (key == "Condition" and isinstance(arg, str)):
                 return self._intrinsic(key, arg)
-        return {k: item for k, item in ((k, self.resolve(v)) for k, v in value.items()) if item is not NO_VALUE}
+        resolved = ((key, self.resolve(item)) for key, item in value.items())
+        return {key: item for key, item in resolved if item is not NO_VALUE}
 
     def _intrinsic(self, key: str, arg: Any) -> Any:
         match key:
@@ -362,9 +370,11 @@ class Resolver:
                 "DomainName": f"{physical}.s3.amazonaws.com",
                 "RegionalDomainName": f"{physical}.s3.{region}.amazonaws.com",
             },
-            "AWS::Events::EventBus": {"Arn": f"arn:aws:events:{region}:{account}:event-bus/{physical}", "Name": physical},
+            "AWS::Events::EventBus": {
+                "Arn": f"arn:aws:events:{region}:{account}:event-bus/{physical}",
+                "Name": physical,
+            },
             "AWS::Serverless::Function": {"Arn": function_arn(physical, region)},
-            "AWS::Serverless::Api": {"RootResourceId": hashlib.sha256(physical.encode()).hexdigest()[:10]},
         }
         try:
             return attributes[resource_type][attribute]

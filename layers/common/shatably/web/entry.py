@@ -7,8 +7,21 @@ from typing import Any
 
 from shatably import snapstart
 from shatably.observability import logger, observed_handler
+from shatably.settings import Capability
 
 EventHandler = Callable[[dict[str, Any], Any], dict[str, Any] | None]
+
+# Mangum base64-encodes any type it does not know as text, and API Gateway only decodes base64
+# for clients whose Accept is a binary media type: problem+json must be declared text.
+TEXT_MIME_TYPES = [
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.api+json",
+    "application/vnd.oai.openapi",
+]
 
 
 def is_http_event(event: dict[str, Any]) -> bool:
@@ -16,9 +29,13 @@ def is_http_event(event: dict[str, Any]) -> bool:
 
 
 def lambda_entry(
-    asgi: Callable[[dict[str, Any], Any], dict[str, Any]], on_event: EventHandler | None = None
+    asgi: Callable[[dict[str, Any], Any], dict[str, Any]],
+    on_event: EventHandler | None = None,
+    *,
+    capabilities: tuple[Capability, ...] = (),
 ) -> Callable[..., Any]:
-    snapstart.register()
+    """The Lambda handler; ``capabilities`` name the providers this function calls (SnapStart preload)."""
+    snapstart.register(capabilities)
 
     def route(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         if is_http_event(event):
