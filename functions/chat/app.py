@@ -22,11 +22,20 @@ from shatably.web.bodies import (
     validate,
 )
 from shatably.web.deps import CurrentOwner, RequestDeadline
-from shatably.web.entry import lambda_entry
+from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import json_or_multipart, problems
+from shatably.web.openapi import json_or_multipart, link, linked, problems
 
 router = APIRouter()
+
+SESSION = {"session_id": "$response.body#/session_id"}
+TURN_LINKS = linked(
+    200,
+    "The designer's answer",
+    GetSession=link("getChatSession", "Read the conversation", parameters=SESSION),
+    DeleteSession=link("deleteChatSession", "Delete the conversation", parameters=SESSION),
+    ContinueSession=link("chat", "Send the next message", request_body=SESSION),
+)
 
 CHAT_FORM = {
     "type": "object",
@@ -65,8 +74,9 @@ async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[st
     response_model=ChatResponse,
     tags=["chat"],
     summary="Talk to the designer (text and room photos); send session_id back to continue",
+    operation_id="chat",
     openapi_extra=json_or_multipart(ChatInput, CHAT_FORM),
-    responses=problems(400, 404, 409, 413, 415, 422, 429, 502, 503, 504),
+    responses={**TURN_LINKS, **problems(400, 404, 409, 413, 415, 422, 429, 502, 503, 504)},
 )
 async def converse(
     request: Request,
@@ -102,7 +112,8 @@ async def converse(
     response_model=SessionView,
     tags=["chat"],
     summary="The conversation so far, with fresh image links",
-    responses=problems(404),
+    operation_id="getChatSession",
+    responses=problems(404, 503),
 )
 async def get_session(session_id: str, owner: CurrentOwner) -> SessionView:
     return chat.session_view(get_media(), owner.key, session_id)
@@ -113,7 +124,8 @@ async def get_session(session_id: str, owner: CurrentOwner) -> SessionView:
     status_code=204,
     tags=["chat"],
     summary="Delete the conversation and its images",
-    responses=problems(404),
+    operation_id="deleteChatSession",
+    responses=problems(404, 503),
 )
 async def delete_session(session_id: str, owner: CurrentOwner) -> Response:
     chat.delete_session(get_media(), owner.key, session_id)
@@ -121,4 +133,8 @@ async def delete_session(session_id: str, owner: CurrentOwner) -> Response:
 
 
 app = create_app("chat", router, extra_models=(ChatInput,))
-handler = lambda_entry(Mangum(app, lifespan="off"))
+# capabilities: the providers to import before a SnapStart snapshot; the designer also draws
+# through the generate and edit services.
+handler = lambda_entry(
+    Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES), capabilities=("chat", "generate", "edit")
+)

@@ -29,11 +29,34 @@ from shatably.web.bodies import (
     wants_async,
 )
 from shatably.web.deps import CurrentOwner, RequestDeadline
-from shatably.web.entry import lambda_entry
+from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import ACCEPTED, json_or_multipart, problems
+from shatably.web.openapi import JOB_LINK, accepted, json_or_multipart, link, linked, problems
 
 router = APIRouter()
+
+EDITED = linked(
+    200,
+    "The edited image (inline, as in v1) and its record",
+    GetImage=link("getImage", "The result's record", parameters={"image_id": "$response.body#/image/id"}),
+    EditAgain=link(
+        "editPhoto",
+        "Edit the result again",
+        request_body={"image": {"image_id": "$response.body#/image/id", "upload_id": None, "data": None}},
+    ),
+)
+UPLOADED = linked(
+    201,
+    "Where to POST the photo; then refer to it by upload_id",
+    EditUpload=link(
+        "editPhoto",
+        "Edit the uploaded photo, as a job",
+        request_body={
+            "image": {"upload_id": "$response.body#/upload_id", "image_id": None, "data": None},
+            "async": True,
+        },
+    ),
+)
 
 EDIT_FORM = {
     "type": "object",
@@ -92,8 +115,13 @@ async def _edit_input(
     response_model=EditResponse,
     tags=["edit"],
     summary="Edit a photo of a room, keeping its structure",
+    operation_id="editPhoto",
     openapi_extra=json_or_multipart(EditInput, EDIT_FORM),
-    responses={**ACCEPTED, **problems(400, 404, 413, 415, 422, 429, 502, 503, 504)},
+    responses={
+        **EDITED,
+        **accepted(GetJob=JOB_LINK),
+        **problems(400, 404, 413, 415, 422, 429, 502, 503, 504),
+    },
 )
 async def edit_photo(
     request: Request,
@@ -155,11 +183,16 @@ async def edit_photo(
     status_code=201,
     tags=["uploads"],
     summary="A presigned POST for a photo too large to send inline",
-    responses=problems(413, 415, 422),
+    operation_id="createUpload",
+    responses={**UPLOADED, **problems(400, 413, 415, 422, 503)},
 )
 async def upload(body: UploadRequest, owner: CurrentOwner) -> UploadTicket:
     return create_upload(get_media(), owner.key, body)
 
 
 app = create_app("edit", router, extra_models=(EditInput, JobAccepted))
-handler = lambda_entry(Mangum(app, lifespan="off"), on_event=handle_event)
+handler = lambda_entry(
+    Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES),
+    on_event=handle_event,
+    capabilities=("edit",),
+)

@@ -19,11 +19,28 @@ from shatably.studio.models import GenerateInput, GenerateResponse, JobAccepted,
 from shatably.studio.views import accepted_response, generate_response
 from shatably.web.bodies import IdempotencyKey, Prefer, wants_async
 from shatably.web.deps import CurrentOwner, RequestDeadline
-from shatably.web.entry import lambda_entry
+from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import ACCEPTED, problems
+from shatably.web.openapi import JOB_LINK, accepted, link, linked, problems
 
 router = APIRouter()
+
+FIRST_IMAGE = "$response.body#/images/0/id"
+GENERATED = linked(
+    200,
+    "The images (the first inline, as in v1)",
+    GetImage=link("getImage", "The first image's record", parameters={"image_id": FIRST_IMAGE}),
+    EditImage=link(
+        "editPhoto",
+        "Edit the first image",
+        request_body={"image": {"image_id": FIRST_IMAGE, "upload_id": None, "data": None}},
+    ),
+    AskAboutImage=link(
+        "chat",
+        "Ask the designer about the first image",
+        request_body={"images": [{"image_id": FIRST_IMAGE, "upload_id": None, "data": None}]},
+    ),
+)
 
 
 @router.post(
@@ -34,7 +51,12 @@ router = APIRouter()
     response_model=GenerateResponse,
     tags=["generate"],
     summary="Generate interior images from text",
-    responses={**ACCEPTED, **problems(400, 404, 413, 422, 429, 502, 503, 504)},
+    operation_id="generateImage",
+    responses={
+        **GENERATED,
+        **accepted(GetJob=JOB_LINK),
+        **problems(400, 404, 413, 422, 429, 502, 503, 504),
+    },
 )
 async def generate_image(
     body: GenerateInput,
@@ -83,7 +105,12 @@ async def generate_image(
     return generate_response(media, owner.key, outcome, first_image[0] if first_image else None)
 
 
-@router.get("/styles", tags=["catalogue"], summary="Styles and room types, in English and Arabic")
+@router.get(
+    "/styles",
+    tags=["catalogue"],
+    summary="Styles and room types, in English and Arabic",
+    operation_id="listStyles",
+)
 async def styles(lang: str | None = None) -> dict[str, Any]:
     return catalogue_document(lang)
 
@@ -93,7 +120,15 @@ async def styles(lang: str | None = None) -> dict[str, Any]:
     response_model=JobView,
     tags=["jobs"],
     summary="A job's status and results",
-    responses=problems(404),
+    operation_id="getJob",
+    responses={
+        **linked(
+            200,
+            "The job; its images once it succeeded",
+            GetImage=link("getImage", "The first result's record", parameters={"image_id": FIRST_IMAGE}),
+        ),
+        **problems(404, 503),
+    },
 )
 async def job_status(job_id: str, owner: CurrentOwner) -> JobView:
     return jobs.view(get_media(), owner.key, job_id)
@@ -104,11 +139,16 @@ async def job_status(job_id: str, owner: CurrentOwner) -> JobView:
     response_model=ImageDetail,
     tags=["images"],
     summary="An image record with a fresh URL and its lineage",
-    responses=problems(404),
+    operation_id="getImage",
+    responses=problems(404, 503),
 )
 async def image(image_id: str, owner: CurrentOwner) -> ImageDetail:
     return image_detail(get_media(), owner.key, image_id)
 
 
 app = create_app("generate", router, extra_models=(JobAccepted,))
-handler = lambda_entry(Mangum(app, lifespan="off"), on_event=handle_event)
+handler = lambda_entry(
+    Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES),
+    on_event=handle_event,
+    capabilities=("generate",),
+)

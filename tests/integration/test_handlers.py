@@ -17,7 +17,7 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 def rest_event(
     method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    template = json.loads((EVENTS / "generate.json").read_text())
+    template: dict[str, Any] = json.loads((EVENTS / "generate.json").read_text())
     template.update(
         {
             "httpMethod": method,

@@ -44,3 +44,40 @@ def test_outside_lambda_registration_is_a_no_op(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", None)
     assert snapstart.register() is False
+
+
+def test_before_snapshot_imports_the_chosen_sdks_and_builds_no_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shatably import snapstart
+    from shatably.providers import registry
+    from shatably.settings import reset_settings
+
+    monkeypatch.setenv("GENERATE_PROVIDER", "openai")
+    monkeypatch.setenv("EDIT_PROVIDER", "offline")
+    reset_settings()
+    registry.reset()
+
+    assert snapstart.before_snapshot(("generate", "edit")) == ["offline", "openai"]
+    assert "shatably.providers.openai_provider" in sys.modules
+    assert "boto3" in sys.modules
+    assert registry._provider_for.cache_info().currsize == 0  # imported, never constructed (no key read)
+
+
+def test_both_hooks_are_registered_when_the_runtime_offers_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shatably import snapstart
+
+    restored: list[object] = []
+    snapshots: list[object] = []
+    runtime = types.ModuleType("snapshot_restore_py")
+    runtime.register_after_restore = restored.append  # type: ignore[attr-defined]
+    runtime.register_before_snapshot = snapshots.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(snapstart, "before_snapshot", lambda capabilities: calls.append(tuple(capabilities)))
+
+    assert snapstart.register(("chat",)) is True
+    assert restored == [snapstart.after_restore]
+    assert len(snapshots) == 1
+    snapshots[0]()  # type: ignore[operator]
+    assert calls == [("chat",)]

@@ -8,32 +8,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 from shatably.errors import ProblemError
 from shatably.observability import count, logger
 from shatably.settings import get_settings
+from shatably.storage.aws import client
 from shatably.storage.table import get_table
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
 
 
 def _persistence() -> Any:
+    settings = get_settings()
+    return _persistence_layer(settings.table_name, settings.idempotency_ttl_seconds, client("dynamodb"))
+
+
+@lru_cache(maxsize=4)
+def _persistence_layer(table_name: str, ttl_seconds: int, ddb: Any) -> Any:
+    """One layer per process, on the shared DynamoDB client: the idempotency lock gets the same
+    bounded timeouts and standard retries as every other call (reliability P7, L-R3), instead of
+    boto3's defaults (60 s reads, legacy retries) on a client built for every request."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-    settings = get_settings()
     layer = DynamoDBPersistenceLayer(
-        table_name=settings.table_name,
+        table_name=table_name,
         key_attr="pk",
         sort_key_attr="sk",
         static_pk_value="IDEMPOTENCY",
         expiry_attr="expires_at",
+        boto3_client=ddb,
     )
     layer.configure(
         IdempotencyConfig(
             event_key_jmespath="[owner, route, key]",
             payload_validation_jmespath="body",
-            expires_after_seconds=settings.idempotency_ttl_seconds,
+            expires_after_seconds=ttl_seconds,
         ),
         function_name="shatably",
     )

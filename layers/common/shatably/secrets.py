@@ -9,6 +9,7 @@ from shatably.errors import ProblemError
 from shatably.settings import ProviderName, get_settings
 
 _MAX_AGE_SECONDS = 300
+_RETRY_AFTER_SECONDS = 5
 
 
 def get_api_key(provider: ProviderName) -> str:
@@ -22,7 +23,11 @@ def get_api_key(provider: ProviderName) -> str:
     try:
         value = parameters.get_parameter(param_name, decrypt=True, max_age=_MAX_AGE_SECONDS)
     except Exception as exc:  # SSM down, throttled, missing: all one answer to the caller
-        raise ProblemError("config_unavailable", detail=f"The {provider} API key could not be read.") from exc
+        raise ProblemError(
+            "config_unavailable",
+            detail=f"The {provider} API key could not be read.",
+            retry_after=_RETRY_AFTER_SECONDS,  # a 503 says when to come back (reliability P8)
+        ) from exc
     if not isinstance(value, str) or not value.strip():
         raise ProblemError("config_unavailable", detail=f"The {provider} API key is empty.")
     return value.strip()

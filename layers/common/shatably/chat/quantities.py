@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from shatably.catalog.lang import Lang, ascii_digits, fold, phrase_spans
 from shatably.chat.plan import FinishingQuantity, MaterialSurface, Plan, PlanDraft, RoomDimensions
@@ -141,9 +142,15 @@ def tile_size(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+@lru_cache(maxsize=32)
+def _folded(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """The keyword lists are constants: fold them once per process, not on every plan."""
+    return tuple(fold(k) for k in keywords)
+
+
 def _mentions(text: str, keywords: tuple[str, ...]) -> bool:
     folded = fold(text)
-    return any(phrase_spans(folded, fold(k)) for k in keywords)
+    return any(phrase_spans(folded, k) for k in _folded(keywords))
 
 
 def _surface_text(plan: PlanDraft, *surfaces: MaterialSurface) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from importlib import import_module
 from typing import Any, cast
 
 from shatably.providers.base import ChatProvider, ImageEditor, ImageGenerator
@@ -37,6 +39,27 @@ def image_generator() -> ImageGenerator:
 
 def image_editor() -> ImageEditor:
     return cast(ImageEditor, _provider_for("edit"))
+
+
+# The adapter module of each provider; importing one imports its SDK (and only that SDK).
+_ADAPTERS = {
+    "gemini": "shatably.providers.gemini",
+    "openai": "shatably.providers.openai_provider",
+    "offline": "shatably.providers.offline",
+}
+
+
+def preload(capabilities: Iterable[Capability]) -> list[str]:
+    """Import, without constructing, the adapters the settings choose for ``capabilities``.
+
+    For SnapStart's before-snapshot hook: the import lands in the snapshot, while the client (its
+    key, its connection pool) is still built on first use after the restore.
+    """
+    settings = get_settings()
+    names: list[str] = sorted({settings.provider_for(capability) for capability in capabilities})
+    for name in names:
+        import_module(_ADAPTERS[name])
+    return names
 
 
 def reset() -> None:

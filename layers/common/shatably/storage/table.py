@@ -143,9 +143,9 @@ class Table:
                         ]
                     )
                 except ClientError as exc:
-                    if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                    if _conflicted(exc.response):
                         raise _Conflict from exc
-                    raise
+                    raise  # throttled or failed: a dependency problem, not a conflict
         except _Conflict as exc:
             raise ProblemError(
                 "conversation_conflict",
@@ -347,6 +347,15 @@ class Table:
 
 class _Conflict(Exception):
     pass
+
+
+def _conflicted(response: dict[str, Any]) -> bool:
+    """A cancelled transaction is a conflict when a condition failed or another transaction won;
+    one cancelled only by throttling (``ThrottlingError``, ``ProvisionedThroughputExceeded``) is not."""
+    if response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False
+    reasons = [r.get("Code") for r in response.get("CancellationReasons", []) if r.get("Code") != "None"]
+    return not reasons or any(r in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons)
 
 
 def get_table() -> Table:

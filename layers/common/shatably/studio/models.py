@@ -35,8 +35,16 @@ class GenerateInput(BaseModel):
     prompt: Prompt
     style: str | None = Field(default=None, description="A style id from GET /styles")
     room_type: str | None = Field(default=None, description="A room type id from GET /styles")
-    size: str | None = Field(default=None, description=f"One of {sorted(SIZES)}")
-    aspect_ratio: str | None = Field(default=None, description=f"One of {list(ASPECT_SIZES)}")
+    size: str | None = Field(
+        default=None,
+        description=f"One of {sorted(SIZES)}",
+        json_schema_extra={"enum": [*sorted(SIZES), None]},
+    )
+    aspect_ratio: str | None = Field(
+        default=None,
+        description=f"One of {list(ASPECT_SIZES)}",
+        json_schema_extra={"enum": [*ASPECT_SIZES, None]},
+    )
     n: int = Field(default=1, ge=1, le=4)
     output_format: OutputFormat = "png"
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)

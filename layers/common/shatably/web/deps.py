@@ -44,7 +44,9 @@ def _claims(event: dict[str, Any]) -> dict[str, Any]:
     return authorizer if "sub" in authorizer else {}  # Lambda authorizer context
 
 
-def resolve_owner(request: Request, response: Response) -> Owner:
+# The dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the
+# thread pool, which costs a thread hand-off per request (~0.1 ms each) for work that never blocks.
+async def resolve_owner(request: Request, response: Response) -> Owner:
     settings = get_settings()
     claims = _claims(aws_event(request.scope))
     subject = claims.get("sub")
@@ -75,7 +77,7 @@ class Deadline:
         return self.remaining() <= 0
 
 
-def resolve_deadline(request: Request) -> Deadline:
+async def resolve_deadline(request: Request) -> Deadline:
     return deadline_for(request.scope.get("aws.context"), get_settings())
 
 

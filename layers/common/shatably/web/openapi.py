@@ -48,12 +48,42 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:  # FastAPI's `r
     }
 
 
-ACCEPTED: dict[int | str, dict[str, Any]] = {
-    202: {
+def link(
+    operation_id: str,
+    description: str,
+    *,
+    parameters: dict[str, str] | None = None,
+    request_body: Any = None,
+) -> dict[str, Any]:
+    """An OpenAPI link to another operation of the API, by ``operationId`` (which may live in
+    another function's app: the combined document resolves it). ``request_body`` may hold runtime
+    expressions; a client merges it into the body it sends."""
+    definition: dict[str, Any] = {"operationId": operation_id, "description": description}
+    if parameters:
+        definition["parameters"] = parameters
+    if request_body is not None:
+        definition["requestBody"] = request_body
+    return definition
+
+
+def linked(status: int, description: str, **links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A success response's description and the links a client can follow from it."""
+    return {status: {"description": description, "links": links}}
+
+
+def accepted(**links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """202 for a request run as a job, with links (e.g. to GET /jobs/{job_id})."""
+    response: dict[str, Any] = {
         "description": "Accepted as a job: poll the Location",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobAccepted"}}},
     }
-}
+    if links:
+        response["links"] = links
+    return {202: response}
+
+
+ACCEPTED = accepted()
+JOB_LINK = link("getJob", "Poll the job", parameters={"job_id": "$response.body#/job_id"})
 
 
 def json_or_multipart(model: type[BaseModel], form: dict[str, Any]) -> dict[str, Any]:
