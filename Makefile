@@ -23,6 +23,8 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@# The layer and the repo on the venv's path, as Lambda mounts the layer at /opt/python.
+	$(BIN)/python -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'shatably-dev.pth').write_text('$(CURDIR)\n$(CURDIR)/layers/common\n')"
 	@touch $(STAMP)
 
 $(SAM): 
