@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser pytest unit integration e2e bench stress audit clean
+.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress audit clean
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/common/shatably functions local tests bench
+	$(BIN)/mypy layers/common/shatably functions local tests bench security
 
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
@@ -71,10 +71,15 @@ integration: $(STAMP)
 e2e: $(STAMP) browser
 	$(BIN)/python -m pytest tests/e2e
 
-audit: $(STAMP)
-	$(BIN)/pip-audit -r layers/common/requirements.txt --progress-spinner off
+audit: $(STAMP)  # strict: an incomplete audit (vulnerability data unreachable) fails
+	$(BIN)/python -m security.audit deps --strict
+	$(BIN)/python -m security.audit template
 
-test: lint typecheck cfn-lint validate pytest
+supply-chain: $(STAMP)  # findings fail; unreachable vulnerability data warns loudly (AUDIT_STRICT=1 fails)
+	$(BIN)/python -m security.audit deps
+	$(BIN)/python -m security.audit template
+
+test: lint typecheck cfn-lint validate supply-chain pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
