@@ -510,6 +510,8 @@ class _RequestTooLarge(Exception):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The stdlib default backlog of 5 overflows under a burst of browser or load-test connections.
+    request_queue_size = 128
     gateway: Gateway
 
     def handle_error(self, request: Any, client_address: Any) -> None:

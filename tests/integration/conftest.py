@@ -98,6 +98,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         monkeypatch.setenv("BUCKET_NAME", BUCKET)
         monkeypatch.setenv("EVENT_BUS_NAME", BUS)
         monkeypatch.setenv("JOBS_QUEUE_URL", resources.queue_url)
+        monkeypatch.setenv("JOB_RETRY_DELAY_SECONDS", "0")  # redeliveries are immediate in tests
         reset_settings()
         reset_clients()
         yield resources

@@ -294,3 +294,33 @@ def test_problem_bodies_never_leak_internals(
     assert body["code"] == "internal_error"
     assert body["request_id"] == response.headers["x-request-id"]
     assert "canary" not in json.dumps(body)
+
+
+def test_a_transient_failure_brings_the_job_back_after_a_short_backoff(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not after the queue's 1800 s visibility timeout: the worker shortens it to the backoff."""
+    monkeypatch.setenv("JOB_RETRY_DELAY_SECONDS", "30")
+    client = TestClient(load_app("generate").app)
+    client.post("/image/generate", json={"prompt": "x", "async": True})
+    patcher = fail_generations(monkeypatch, "upstream_error")
+    message = aws.queued_messages()[0]
+    record = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {"ApproximateReceiveCount": "1"},
+    }
+    changed: list[dict[str, Any]] = []
+    from shatably.storage.aws import client as aws_client
+
+    sqs = aws_client("sqs")
+    monkeypatch.setattr(sqs, "change_message_visibility", lambda **kwargs: changed.append(kwargs))
+
+    result = load_app("generate").handler({"Records": [record]}, FakeContext())
+    patcher.undo()
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": message["MessageId"]}]}
+    assert changed == [
+        {"QueueUrl": aws.queue_url, "ReceiptHandle": message["ReceiptHandle"], "VisibilityTimeout": 30}
+    ]

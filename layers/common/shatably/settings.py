@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     global_daily_image_budget: int = 10_000
     idempotency_ttl_seconds: int = 3600
     job_deadline_seconds: int = 240
+    job_retry_delay_seconds: int = 30  # first backoff after a transient job failure; doubles
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod

@@ -56,7 +56,29 @@ def _sqs_batch(records: list[dict[str, Any]]) -> dict[str, Any]:
             code = exc.code if isinstance(exc, ProblemError) else type(exc).__name__
             logger.warning("job will be retried", extra={"job_id": message.job_id, "code": code})
             failures.append({"itemIdentifier": message_id})
+            _retry_soon(record, receives)
     return {"batchItemFailures": failures}
+
+
+def _retry_soon(record: dict[str, Any], receives: int) -> None:
+    """Bring a transiently failed job back after a short backoff, not the queue's long visibility
+    timeout (sized for the worker's 300 s runs): 30 s, 60 s, 120 s ... capped at 15 minutes."""
+    from shatably.settings import get_settings
+    from shatably.storage.aws import client
+
+    settings = get_settings()
+    queue_url = settings.jobs_queue_url
+    handle = record.get("receiptHandle")
+    if not queue_url or not handle:
+        return
+    try:
+        client("sqs").change_message_visibility(
+            QueueUrl=queue_url,
+            ReceiptHandle=handle,
+            VisibilityTimeout=min(settings.job_retry_delay_seconds * 2 ** (receives - 1), 900),
+        )
+    except Exception:  # the default visibility timeout still brings it back
+        logger.warning("could not shorten the retry delay", extra={"message_id": record.get("messageId")})
 
 
 def _eventbridge(event: dict[str, Any]) -> None:
