@@ -324,3 +324,44 @@ def test_a_transient_failure_brings_the_job_back_after_a_short_backoff(
     assert changed == [
         {"QueueUrl": aws.queue_url, "ReceiptHandle": message["ReceiptHandle"], "VisibilityTimeout": 30}
     ]
+
+
+def test_a_retry_while_the_first_call_is_in_flight_gets_409_with_retry_after(
+    generate_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import threading
+
+    from shatably.providers import registry
+
+    real = registry.image_generator()
+    entered, release = threading.Event(), threading.Event()
+
+    class Slow:
+        name = real.name
+        model = real.model
+
+        async def generate(self, request: Any) -> Any:
+            entered.set()
+            await asyncio.to_thread(release.wait, 10)
+            return await real.generate(request)
+
+    monkeypatch.setattr("shatably.studio.service.image_generator", lambda: Slow())
+    headers = {"Idempotency-Key": "in-flight-1", OWNER: "anon-" + "i" * 32}
+    results: list[Any] = []
+    first = threading.Thread(
+        target=lambda: results.append(
+            generate_client.post("/image/generate", json={"prompt": "x"}, headers=headers)
+        )
+    )
+    first.start()
+    assert entered.wait(10)
+
+    retry = generate_client.post("/image/generate", json={"prompt": "x"}, headers=headers)
+    release.set()
+    first.join(10)
+
+    assert retry.status_code == 409
+    assert retry.json()["code"] == "idempotency_in_progress"
+    assert int(retry.headers["Retry-After"]) > 0
+    assert results[0].status_code == 200
