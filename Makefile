@@ -19,10 +19,10 @@ export POWERTOOLS_METRICS_DISABLED ?= true
 
 install: $(STAMP)
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt
+$(STAMP): requirements-dev.txt layers/common/requirements.txt constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@# The layer and the repo on the venv's path, as Lambda mounts the layer at /opt/python.
 	$(BIN)/python -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'shatably-dev.pth').write_text('$(CURDIR)\n$(CURDIR)/layers/common\n')"
 	@touch $(STAMP)
