@@ -81,3 +81,15 @@ def test_both_hooks_are_registered_when_the_runtime_offers_them(monkeypatch: pyt
     assert len(snapshots) == 1
     snapshots[0]()  # type: ignore[operator]
     assert calls == [("chat",)]
+
+
+def test_restore_empties_module_level_client_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shatably import snapstart
+
+    fake = types.ModuleType("shatably.providers.gemini")
+    fake._clients = {("base", "v1beta"): ("key", object())}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "shatably.providers.gemini", fake)
+
+    snapstart.after_restore()
+
+    assert fake._clients == {}

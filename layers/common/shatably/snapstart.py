@@ -28,6 +28,30 @@ def after_restore() -> None:
     reset_settings()  # also forgets cached secrets
     registry.reset()  # provider clients and their connection pools
     reset_clients()  # boto3 clients
+    _forget_module_caches()
+
+
+# Module-level caches that hold clients (and so connection pools and credentials). Nothing fills
+# them before a snapshot today (clients are built on first use), so this is a guard for the day
+# something warms a client during INIT: a restored copy must never reuse a snapshotted pool.
+_CLIENT_CACHES = (
+    ("shatably.providers.gemini", "_clients"),  # genai.Client per base URL and API version
+    ("shatably.providers.openai_provider", "_clients"),  # AsyncOpenAI per event loop
+)  # (Powertools' SSM provider and its client go with reset_settings: parameters.clear_caches())
+_LRU_CACHES = (("shatably.billing", "_persistence_layer"),)  # idempotency layer on a DynamoDB client
+
+
+def _forget_module_caches() -> None:
+    import sys
+
+    for module_name, attribute in _CLIENT_CACHES:
+        cache = getattr(sys.modules.get(module_name), attribute, None)
+        if cache is not None:
+            cache.clear()
+    for module_name, attribute in _LRU_CACHES:
+        cached = getattr(sys.modules.get(module_name), attribute, None)
+        if cached is not None:
+            cached.cache_clear()
 
 
 def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:

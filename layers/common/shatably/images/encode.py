@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFile
 
-from shatably.images.intake import Kind
+from shatably.images.intake import Kind, register_plugin
 from shatably.images.normalise import CleanImage
 from shatably.providers.base import ImageInput, OutputFormat
 
@@ -73,6 +73,7 @@ def encode_image(
         "jpeg": {"quality": jpeg_quality},
         "webp": {"quality": WEBP_QUALITY},
     }[fmt]
+    register_plugin(fmt)
     buf = io.BytesIO()
     im.save(buf, _PIL_FORMAT[fmt], **params)
     return EncodedImage(buf.getvalue(), fmt, im.width, im.height)

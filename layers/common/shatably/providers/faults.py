@@ -8,8 +8,9 @@ body or a log line.
 This module imports neither SDK at load time (a function loads only the SDK it uses): the
 SDK-specific functions import their SDK when called, which only that SDK's adapter does.
 
-``record_call`` / ``observe_call`` give every provider call (offline included) the same log line and
-metrics: provider, model, capability, latency, attempts, tokens, images, outcome.
+``record_call`` / ``observe_call`` give every provider call the same log line and metrics: provider,
+model, capability, latency, attempts, tokens, images, outcome; and what was sent as sizes and short
+hashes only (``InputSummary``), never the text or the image bytes (reliability.md T16).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -30,8 +31,8 @@ import pydantic
 from aws_lambda_powertools.metrics import MetricUnit
 
 from shatably.errors import ProblemError
-from shatably.observability import count, logger, metrics
-from shatably.providers.base import Usage
+from shatably.observability import count, fingerprint, logger, metrics
+from shatably.providers.base import ImageInput, Usage
 
 if TYPE_CHECKING:
     from google.genai import types as genai_types
@@ -312,6 +313,38 @@ def from_openai_exception(exc: Exception) -> UpstreamProblem | None:
 # --------------------------------------------------------------------------- observability
 
 
+@dataclass(frozen=True)
+class InputSummary:
+    """What a provider call sends, as sizes and short hashes: enough to correlate and debug a call
+    (the same prompt, the same photo), nothing that reveals the prompt or the image."""
+
+    prompt_chars: int = 0
+    prompt_sha: str | None = None
+    input_images: int = 0
+    input_image_bytes: int = 0
+    input_image_shas: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, prompt: str | None = None, images: Iterable[ImageInput | None] = ()) -> InputSummary:
+        sent = [image for image in images if image is not None]
+        return cls(
+            prompt_chars=len(prompt or ""),
+            prompt_sha=fingerprint(prompt) if prompt else None,
+            input_images=len(sent),
+            input_image_bytes=sum(len(image.data) for image in sent),
+            input_image_shas=tuple(fingerprint(image.data) for image in sent),
+        )
+
+    def fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {"prompt_chars": self.prompt_chars, "input_images": self.input_images}
+        if self.prompt_sha:
+            fields["prompt_sha"] = self.prompt_sha
+        if self.input_images:
+            fields["input_image_bytes"] = self.input_image_bytes
+            fields["input_image_shas"] = list(self.input_image_shas)
+        return fields
+
+
 @dataclass
 class CallRecord:
     """What one logical provider call did; filled in while it runs, recorded when it ends."""
@@ -324,6 +357,7 @@ class CallRecord:
     usage: Usage = field(default_factory=Usage)
     finish_reason: str | None = None
     retried_after: str | None = None  # the code of the failure that was retried
+    inputs: InputSummary | None = None
 
 
 def record_call(
@@ -338,8 +372,9 @@ def record_call(
     retries: int = 0,
     finish_reason: str | None = None,
     retried_after: str | None = None,
+    inputs: InputSummary | None = None,
 ) -> None:
-    """One log line and the metrics for a provider call. Only names, numbers and codes: no content."""
+    """One log line and the metrics for a provider call. Only names, numbers, codes and hashes."""
     usage = usage or Usage()
     fields: dict[str, Any] = {
         "provider": provider,
@@ -357,6 +392,8 @@ def record_call(
         fields["finish_reason"] = finish_reason
     if retried_after:
         fields["retried_after"] = retried_after
+    if inputs is not None:
+        fields |= inputs.fields()
     if outcome == "ok":
         logger.info("provider call", extra=fields)
     else:
@@ -376,9 +413,11 @@ def record_call(
 
 
 @contextmanager
-def observe_call(provider: str, model: str, capability: str) -> Iterator[CallRecord]:
+def observe_call(
+    provider: str, model: str, capability: str, inputs: InputSummary | None = None
+) -> Iterator[CallRecord]:
     """Time the block and ``record_call`` it, with the ``ProblemError`` code as the outcome."""
-    record = CallRecord(provider=provider, model=model, capability=capability)
+    record = CallRecord(provider=provider, model=model, capability=capability, inputs=inputs)
     started = time.perf_counter()
     outcome = "internal_error"  # anything not a ProblemError is our bug, and is reported as one
     try:
@@ -402,4 +441,5 @@ def observe_call(provider: str, model: str, capability: str) -> Iterator[CallRec
             retries=record.retries,
             finish_reason=record.finish_reason,
             retried_after=record.retried_after,
+            inputs=record.inputs,
         )

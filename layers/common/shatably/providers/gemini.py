@@ -157,7 +157,8 @@ class GeminiProvider:
                 for t in request.tools
             ]
             tools = [types.Tool(function_declarations=declarations)]
-        with faults.observe_call(self.name, self.model, "chat") as record:
+        inputs = faults.InputSummary.of(request.message.text, request.message.images)
+        with faults.observe_call(self.name, self.model, "chat", inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ChatResult:
@@ -211,8 +212,9 @@ class GeminiProvider:
 
     async def generate(self, request: GenerateRequest) -> ImageResult:
         parts = [types.Part(text=request.prompt)]
+        inputs = faults.InputSummary.of(request.prompt)
         return await self._images(
-            "generate", parts, request.width, request.height, request.n, request.timeout
+            "generate", parts, request.width, request.height, request.n, request.timeout, inputs
         )
 
     async def edit(self, request: EditRequest) -> ImageResult:
@@ -221,16 +223,24 @@ class GeminiProvider:
         if request.mask is not None:
             parts += [_image_part(request.mask), types.Part(text=_MASK_NOTE)]
         parts.append(types.Part(text=request.instruction))
-        return await self._images("edit", parts, request.width, request.height, 1, request.timeout)
+        inputs = faults.InputSummary.of(request.instruction, (request.image, request.mask))
+        return await self._images("edit", parts, request.width, request.height, 1, request.timeout, inputs)
 
     async def _images(
-        self, capability: str, parts: list[types.Part], width: int, height: int, n: int, budget_seconds: float
+        self,
+        capability: str,
+        parts: list[types.Part],
+        width: int,
+        height: int,
+        n: int,
+        budget_seconds: float,
+        inputs: faults.InputSummary,
     ) -> ImageResult:
         contents = [types.Content(role="user", parts=parts)]
         image_config = types.ImageConfig(
             aspect_ratio=aspect_ratio(width, height), image_size=_image_size(width, height)
         )
-        with faults.observe_call(self.name, self.image_model, capability) as record:
+        with faults.observe_call(self.name, self.image_model, capability, inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ImageResult:

@@ -154,7 +154,8 @@ class OpenAIProvider:
     # -- images
 
     async def generate(self, request: GenerateRequest) -> ImageResult:
-        with faults.observe_call(self.name, self.image_model, "generate") as record:
+        inputs = faults.InputSummary.of(request.prompt)
+        with faults.observe_call(self.name, self.image_model, "generate", inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ImageResult:
@@ -178,7 +179,8 @@ class OpenAIProvider:
         return result
 
     async def edit(self, request: EditRequest) -> ImageResult:
-        with faults.observe_call(self.name, self.image_model, "edit") as record:
+        inputs = faults.InputSummary.of(request.instruction, (request.image, request.mask))
+        with faults.observe_call(self.name, self.image_model, "edit", inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ImageResult:
@@ -244,7 +246,8 @@ class OpenAIProvider:
             }
             for t in request.tools
         ]
-        with faults.observe_call(self.name, self.model, "chat") as record:
+        inputs = faults.InputSummary.of(request.message.text, request.message.images)
+        with faults.observe_call(self.name, self.model, "chat", inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ChatResult:

@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -27,7 +28,7 @@ class Owner:
     authenticated: bool
     issued: bool = False  # True when this request minted the anonymous id
 
-    @property
+    @cached_property  # read several times per request; a frozen dataclass still has a __dict__
     def key(self) -> str:
         """Opaque, fixed-length form used in storage keys (never the raw subject)."""
         return hashlib.sha256(self.id.encode()).hexdigest()[:32]

@@ -64,10 +64,12 @@ class RequestContextMiddleware:
             await send_with_id({"type": "http.response.start", "status": problem.status, "headers": headers})
             await send_with_id({"type": "http.response.body", "body": body})
 
-        too_large = ProblemError("payload_too_large", detail=f"The body exceeds {self.max_body_bytes} bytes.")
+        def too_large() -> ProblemError:  # built only when needed, not on every request
+            return ProblemError("payload_too_large", detail=f"The body exceeds {self.max_body_bytes} bytes.")
+
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body_bytes:
-            await reply(too_large)
+            await reply(too_large())
             return
 
         received = 0
@@ -85,7 +87,7 @@ class RequestContextMiddleware:
             await self.app(scope, capped_receive, send_with_id)
         except _BodyTooLarge:
             if not started:
-                await reply(too_large)
+                await reply(too_large())
         except Exception:
             # The trace goes to the log with the request id; the caller gets only the id.
             logger.exception("unhandled error", extra={"request_id": request_id, "path": path})

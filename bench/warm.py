@@ -1,0 +1,211 @@
+"""Warm per-request overhead through Mangum: ``handler(event, context)`` in a loop, after warm-up.
+
+Runs in a child process (clean environment, stdout silenced at the file-descriptor level so
+Powertools' log and EMF lines cost what writing them costs, not what a terminal costs). AWS and
+the chat provider are in-process fakes (``bench/fakes.py``), so what is timed is our code: Mangum,
+FastAPI, the middleware, validation, the chat service, Powertools' Logger/Metrics, JSON.
+
+The baseline is a bare FastAPI + Mangum app (lifespan off) with one async route that echoes the
+JSON body, called with the same events. Both handlers run in alternating blocks, so drift on a
+shared machine hits both alike.
+
+    PYTHONPATH=.:layers/common .venv/bin/python -m bench.warm [--iterations 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request  # module level: the echo route's annotations resolve here
+
+from bench.stats import REPO, base_env, percentile, run_child
+
+BUDGET = 3.0
+OWNERS = 64  # cycled, so no owner meets the daily quota (200) in a run
+
+
+@dataclass
+class Timing:
+    mean_us: float
+    p50_us: float
+    p99_us: float
+    n: int
+
+    @classmethod
+    def of(cls, ns: list[int]) -> Timing:
+        us = [v / 1000 for v in ns]
+        return cls(statistics.fmean(us), percentile(us, 50), percentile(us, 99), len(us))
+
+
+@dataclass
+class WarmRow:
+    label: str
+    budget: float | None
+    candidate: Timing
+    baseline: Timing
+
+    @property
+    def ratio(self) -> float:
+        """Of the medians: on a shared VM a few preempted calls move a mean, not a median."""
+        return self.candidate.p50_us / self.baseline.p50_us
+
+
+@contextmanager
+def _silenced_stdout() -> Any:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
+def _echo_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    from mangum import Mangum
+
+    app = FastAPI()
+
+    @app.post("/chat")
+    async def echo(request: Request) -> Any:
+        return await request.json()
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]] = Mangum(app, lifespan="off")
+    return handler
+
+
+def _loop(
+    handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]],
+    events: list[dict[str, Any]],
+    iterations: int,
+    blocks: int = 10,
+) -> dict[str, list[int]]:
+    from tests.support.lambda_context import FakeContext
+
+    context = FakeContext()
+    timings: dict[str, list[int]] = {name: [] for name in handlers}
+    per_block = max(1, iterations // blocks)
+    clock = time.perf_counter_ns
+    position = 0
+    for _ in range(blocks):
+        for name, handler in handlers.items():
+            out = timings[name]
+            for i in range(per_block):
+                event = events[(position + i) % len(events)]
+                start = clock()
+                handler(event, context)
+                out.append(clock() - start)
+        position += per_block
+    return timings
+
+
+def child(iterations: int, warmup: int) -> dict[str, Any]:
+    from bench import fakes
+    from bench.events import chat_event, health_event, owner_header
+
+    installed = fakes.install()
+    from functions.chat.app import handler as chat_handler
+    from tests.support.lambda_context import FakeContext
+
+    echo = _echo_handler()
+    chats = [chat_event(owner_header(f"warm-{i}")) for i in range(OWNERS)]
+    health = [health_event()]
+    # Correctness first: the app must answer the turn from the fakes, the echo must echo.
+    first = chat_handler(chats[0], FakeContext())
+    assert first["statusCode"] == 200, first
+    assert json.loads(first["body"])["provider"] == installed.provider.name, first["body"][:300]
+    assert echo(chats[0], FakeContext())["statusCode"] == 200
+    rows: dict[str, Any] = {}
+    with _silenced_stdout():
+        for label, events, reply in (
+            ("chat_plan", chats, fakes.DESIGNER_REPLY),
+            ("chat_text", chats, fakes.QUESTION_REPLY),
+            ("health", health, None),
+        ):
+            installed.provider.reply = reply or fakes.DESIGNER_REPLY
+            _loop({"candidate": chat_handler, "baseline": echo}, events, warmup, blocks=2)
+            timings = _loop({"candidate": chat_handler, "baseline": echo}, events, iterations)
+            rows[label] = {k: Timing.of(v).__dict__ for k, v in timings.items()}
+    rows["sessions"] = len(installed.table.sessions)
+    return rows
+
+
+def measure(iterations: int = 2000, warmup: int = 200) -> list[WarmRow]:
+    env = base_env(
+        PYTHONPATH=f"{REPO}:{REPO / 'layers' / 'common'}",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+        CHAT_PROVIDER="offline",
+        GENERATE_PROVIDER="offline",
+        EDIT_PROVIDER="offline",
+        POWERTOOLS_SERVICE_NAME="shatably-bench",
+        POWERTOOLS_METRICS_NAMESPACE="Shatably",
+        POWERTOOLS_LOG_LEVEL="INFO",
+        AWS_LAMBDA_FUNCTION_NAME="shatably-bench",
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "bench.warm",
+        "--child",
+        "--iterations",
+        str(iterations),
+        "--warmup",
+        str(warmup),
+    ]
+    _, _, result = run_child(argv, env, key="sessions")
+    labels = {
+        "chat_text": ("chat: POST /chat JSON turn, designer asks questions", BUDGET),
+        "chat_plan": ("chat: POST /chat JSON turn, designer proposes a plan (+ quantities)", BUDGET),
+        "health": ("chat: GET /health (info)", None),
+    }
+    return [
+        WarmRow(
+            label=labels[key][0],
+            budget=labels[key][1],
+            candidate=Timing(**result[key]["candidate"]),
+            baseline=Timing(**result[key]["baseline"]),
+        )
+        for key in labels
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--iterations", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("BENCH-RESULT " + json.dumps(child(args.iterations, args.warmup)), flush=True)
+        return
+    for row in measure(args.iterations, args.warmup):
+        c, b = row.candidate, row.baseline
+        print(
+            f"{row.label}: {row.ratio:.2f}x  app {c.mean_us:.0f}/{c.p50_us:.0f}/{c.p99_us:.0f} us"
+            f"  echo {b.mean_us:.0f}/{b.p50_us:.0f}/{b.p99_us:.0f} us (mean/p50/p99)"
+        )
+
+
+if __name__ == "__main__":
+    main()
