@@ -8,7 +8,7 @@ body or a log line.
 This module imports neither SDK at load time (a function loads only the SDK it uses): the
 SDK-specific functions import their SDK when called, which only that SDK's adapter does.
 
-``record_call`` / ``observe_call`` give every provider call the same log line and metrics: provider,
+``record_call`` / ``observe_call`` give every Gemini and OpenAI call the same log line and metrics: provider,
 model, capability, latency, attempts, tokens, images, outcome; and what was sent as sizes and short
 hashes only (``InputSummary``), never the text or the image bytes (reliability.md T16).
 """

@@ -61,7 +61,15 @@ async def read_form(request: Request, max_files: int) -> FormData:
 
 
 async def form_files(form: FormData, name: str) -> list[bytes]:
-    files = [value for value in form.getlist(name) if isinstance(value, UploadFile)]
+    """The files sent under ``name``. Text there is refused, not skipped: a mask sent as text must
+    not turn a masked edit into a whole-photo one, nor a photo sent as text vanish from a turn."""
+    files: list[UploadFile] = []
+    for value in form.getlist(name):
+        if isinstance(value, UploadFile):
+            files.append(value)
+        elif value != "":  # an empty text field is an empty form input: nothing was sent
+            error = {"loc": (name,), "msg": "Expected a file", "type": "file_expected"}
+            raise RequestValidationError([error])
     return [await f.read() for f in files]
 
 
