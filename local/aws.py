@@ -55,6 +55,22 @@ _TABLE_PROPERTIES = (
 _INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput", "OnDemandThroughput")
 
 
+class _SerialDynamoDb:
+    """moto's DynamoDB is not thread-safe: concurrent transactions can corrupt its state. Real
+    DynamoDB applies each conditional write atomically, so serialising moto's answers is faithful.
+    Other services stay concurrent (SQS long polls must not block each other)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB"):
+            with self.lock:
+                return list(self.app(environ, start_response))
+        return self.app(environ, start_response)
+
+
 class EmbeddedAws:
     """A moto server in a thread of this process, for DynamoDB, S3, SQS, EventBridge and SSM.
 
@@ -66,7 +82,7 @@ class EmbeddedAws:
         # Werkzeug would log every request moto serves, pollers' long polls included.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         with socket.create_server(("127.0.0.1", port)) as listener:  # OSError if the port is taken
-            app = DomainDispatcherApplication(create_backend_app)
+            app = _SerialDynamoDb(DomainDispatcherApplication(create_backend_app))
             # Werkzeug serves a duplicate of the bound socket.
             self._server = make_server(
                 "127.0.0.1",
