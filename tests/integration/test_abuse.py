@@ -528,6 +528,8 @@ def test_a_disallowed_origin_gets_no_allow_origin_at_all(
     for answer in answers:
         assert "access-control-allow-origin" not in answer.headers  # ... but no browser may read it
     assert answers[0].status_code == 400
+    assert answers[0].headers["content-type"] == "application/problem+json"  # like every other error
+    assert answers[0].json()["code"] == "cors_rejected"
 
 
 def test_the_wildcard_is_never_emitted(cors_apps: dict[str, TestClient]) -> None:

@@ -13,6 +13,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "malformed_json": (400, "The request body is not valid JSON"),
     "validation_failed": (422, "The request did not pass validation"),
     "request_rejected": (400, "The request was rejected"),  # API Gateway's catch-all 4xx
+    "cors_rejected": (400, "The cross-origin request is not allowed"),
     "not_found": (404, "Not found"),
     "method_not_allowed": (405, "Method not allowed"),
     "payload_too_large": (413, "The request is too large"),

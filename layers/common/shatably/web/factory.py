@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 
+from shatably.errors import ProblemError
 from shatably.settings import get_settings
 from shatably.web.middleware import RequestContextMiddleware
 from shatably.web.openapi import install_openapi
-from shatably.web.problems import install_problem_handlers
+from shatably.web.problems import PROBLEM_JSON, install_problem_handlers
 
 EXPOSED_HEADERS = ["x-request-id", "x-owner-id", "location", "retry-after"]
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, except that a refused preflight is a problem like every other error.
+
+    It still carries no Access-Control-Allow-Origin, so the browser blocks the request."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        problem = ProblemError("cors_rejected", detail=bytes(response.body).decode())
+        headers = {
+            k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")
+        }
+        return Response(
+            json.dumps(problem.to_body()), status_code=400, media_type=PROBLEM_JSON, headers=headers
+        )
 
 
 def create_app(
@@ -37,7 +60,7 @@ def create_app(
     # Added first, so it sits inside CORS: 413s and 500s still carry CORS headers.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
-        CORSMiddleware,
+        ProblemCORSMiddleware,
         allow_origins=list(settings.cors_allow_origins),
         allow_credentials=True,
         allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
