@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import io
 import json
@@ -45,10 +46,10 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 
@@ -944,6 +945,20 @@ def _provider_calls(fake_url: str) -> dict[str, int]:
     return dict(Counter(str(r["route"]) for r in records))
 
 
+T = TypeVar("T")
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, also when this thread already runs a loop (Playwright's sync API does, in
+    a test process that ran the browser tests first): then the load runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def run(config: StressConfig) -> Report:
     """Start everything, drive the load, drain, check; always stops what it started."""
     report = Report(config=config)
@@ -967,14 +982,14 @@ def run(config: StressConfig) -> Report:
         run_state = Run(config=config, base_url=url, photo=_edit_photo(), tag=uuid.uuid4().hex[:10])
         say(f"gateway {url} ready; {config.users} users for {config.duration:g} s ...")
         overflows_before = listen_overflows()
-        report.load_seconds = asyncio.run(drive(run_state))
+        report.load_seconds = run_coroutine(drive(run_state))
         overflows_after = listen_overflows()
         if overflows_before is not None and overflows_after is not None:
             overflowed = overflows_after - overflows_before
             report.notes.append(f"TCP listen-queue overflows on this host during the load: {overflowed}")
         say(f"load done; draining jobs (up to {config.drain:g} s) ...")
-        asyncio.run(drain_jobs(run_state))
-        stored = asyncio.run(fetch_sessions(run_state))
+        run_coroutine(drain_jobs(run_state))
+        stored = run_coroutine(fetch_sessions(run_state))
         report.provider_calls = _provider_calls(fake_url)
         base64_warnings = [
             line.split("local.gateway: ", 1)[-1].split(" as base64")[0] + " as base64"
