@@ -100,7 +100,7 @@ async def converse(
         idempotency_key=idempotency_key,
         body=fingerprint,
         images=0,
-        remaining_ms=int(deadline.remaining() * 1000),
+        deadline=deadline,
         work=work,
     )
     turn = turns[0] if turns else chat.load_turn(media, owner.key, stored["session_id"], stored["turn"])

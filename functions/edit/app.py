@@ -151,7 +151,7 @@ async def edit_photo(
             idempotency_key=idempotency_key,
             body=fingerprint,
             images=1,
-            remaining_ms=int(deadline.remaining() * 1000),
+            deadline=deadline,
             work=submit,
         )
         return accepted_response(response, accepted)
@@ -170,7 +170,7 @@ async def edit_photo(
         idempotency_key=idempotency_key,
         body=fingerprint,
         images=1,
-        remaining_ms=int(deadline.remaining() * 1000),
+        deadline=deadline,
         work=work,
     )
     outcome = StudioOutcome.model_validate(stored)

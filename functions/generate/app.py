@@ -82,7 +82,7 @@ async def generate_image(
             idempotency_key=idempotency_key,
             body=request,
             images=body.n,
-            remaining_ms=int(deadline.remaining() * 1000),
+            deadline=deadline,
             work=submit,
         )
         return accepted_response(response, accepted)
@@ -98,7 +98,7 @@ async def generate_image(
         idempotency_key=idempotency_key,
         body=request,
         images=body.n,
-        remaining_ms=int(deadline.remaining() * 1000),
+        deadline=deadline,
         work=work,
     )
     outcome = StudioOutcome.model_validate(stored)

@@ -23,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from shatably.web.deps import Deadline
 from tests.integration.conftest import BUCKET, TABLE, Aws, load_app
 from tests.support.images import b64, photo
 from tests.support.rest_events import EVENTS, invoke, rest_event
@@ -196,7 +197,7 @@ def test_counters_stay_exact_when_reservations_and_releases_race(
                     idempotency_key=None,
                     body={"i": i},
                     images=sizes[i],
-                    remaining_ms=10_000,
+                    deadline=Deadline(budget_seconds=10),
                     work=work,
                 )
             )

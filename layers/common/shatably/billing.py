@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shatably.errors import ProblemError
 from shatably.observability import count, logger
 from shatably.settings import get_settings
 from shatably.storage.aws import client
 from shatably.storage.table import get_table
+
+if TYPE_CHECKING:
+    from shatably.web.deps import Deadline
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
 
@@ -58,7 +61,7 @@ async def run_billable(
     idempotency_key: str | None,
     body: dict[str, Any],
     images: int,
-    remaining_ms: int,
+    deadline: Deadline,
     work: Callable[[], Awaitable[dict[str, Any]]],
 ) -> tuple[dict[str, Any], bool]:
     """Run ``work`` at most once per idempotency key; returns (result, replayed)."""
@@ -76,7 +79,7 @@ async def run_billable(
     data = {"owner": owner, "route": route, "key": idempotency_key, "body": body}
     layer = _persistence()
     try:
-        layer.save_inprogress(data, remaining_time_in_millis=remaining_ms)
+        layer.save_inprogress(data, remaining_time_in_millis=int(deadline.remaining() * 1000))
     except IdempotencyItemAlreadyExistsError as exc:
         record: DataRecord | None = exc.old_data_record or _guard(lambda: layer.get_record(data))
         if record is None:  # expired between our write and read: treat as in progress

@@ -22,7 +22,7 @@ from shatably.providers.base import ChatMessage, ChatRequest, ChatResult, ImageI
 from shatably.providers.registry import chat_provider
 from shatably.settings import get_settings
 from shatably.storage.media import ImageRef, LoadedImage, MediaStore
-from shatably.storage.models import ImageRecord, SessionRecord, TurnRecord, new_id, now
+from shatably.storage.models import ImageRecord, SessionRecord, TurnRecord, is_id, new_id, now
 from shatably.studio import service as studio
 from shatably.studio.models import EditInput, GenerateInput, JobAccepted, Usage
 from shatably.web.deps import Deadline
@@ -52,14 +52,19 @@ def _session_for(media: MediaStore, owner: str, session_id: str | None) -> Sessi
         return SessionRecord(
             session_id=new_id(), owner=owner, expires_at=now() + settings.session_ttl_days * 86400
         )
-    session = media.table.get_session(session_id) if _is_id(session_id) else None
-    if session is None or session.owner != owner:
-        raise ProblemError("session_not_found")  # someone else's session looks like no session
+    session = owned_session(media, owner, session_id)
     if session.turn_count >= settings.max_turns_per_session:
         raise ProblemError(
             "conversation_too_long",
             detail=f"This conversation has reached {settings.max_turns_per_session} turns; start a new one.",
         )
+    return session
+
+
+def owned_session(media: MediaStore, owner: str, session_id: str) -> SessionRecord:
+    session = media.table.get_session(session_id) if is_id(session_id) else None
+    if session is None or session.owner != owner:
+        raise ProblemError("session_not_found")  # someone else's session looks like no session
     return session
 
 
@@ -260,10 +265,6 @@ def _known_style(style_id: str) -> bool:
     return find_style(style_id) is not None
 
 
-def _is_id(value: str) -> bool:
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
-
-
 def render(media: MediaStore, turn: ChatTurn, usage: Usage | None = None) -> ChatResponse:
     record = turn.record
     return ChatResponse(
@@ -284,9 +285,7 @@ def render(media: MediaStore, turn: ChatTurn, usage: Usage | None = None) -> Cha
 
 def load_turn(media: MediaStore, owner: str, session_id: str, index: int) -> ChatTurn:
     """A stored turn as a response again (idempotent replays)."""
-    session = media.table.get_session(session_id)
-    if session is None or session.owner != owner:
-        raise ProblemError("session_not_found")
+    session = owned_session(media, owner, session_id)
     turns = [t for t in media.table.recent_turns(session_id, session.turn_count) if t.index == index]
     if not turns:
         raise ProblemError("session_not_found")
@@ -302,9 +301,7 @@ def load_turn(media: MediaStore, owner: str, session_id: str, index: int) -> Cha
 
 
 def session_view(media: MediaStore, owner: str, session_id: str) -> SessionView:
-    session = media.table.get_session(session_id) if _is_id(session_id) else None
-    if session is None or session.owner != owner:
-        raise ProblemError("session_not_found")
+    session = owned_session(media, owner, session_id)
     turns = media.table.recent_turns(session_id, max(session.turn_count, 1))
 
     def views(ids: list[str]) -> list[Any]:
@@ -340,9 +337,7 @@ def session_view(media: MediaStore, owner: str, session_id: str) -> SessionView:
 
 
 def delete_session(media: MediaStore, owner: str, session_id: str) -> None:
-    session = media.table.get_session(session_id) if _is_id(session_id) else None
-    if session is None or session.owner != owner:
-        raise ProblemError("session_not_found")
+    owned_session(media, owner, session_id)  # someone else's session is a 404, not a delete
     turns = media.table.delete_session(session_id)
     image_ids = {i for t in turns for i in (*t.image_ids, *t.images_out)}
     records = [r for r in (media.table.get_image(i) for i in sorted(image_ids)) if r and r.owner == owner]

@@ -20,7 +20,7 @@ from shatably.observability import count, logger
 from shatably.settings import get_settings
 from shatably.storage.aws import aws_faults, client
 from shatably.storage.media import MediaStore
-from shatably.storage.models import FINAL_JOB_STATUSES, JobRecord, now
+from shatably.storage.models import FINAL_JOB_STATUSES, JobRecord, is_id, now
 from shatably.studio import service as studio
 from shatably.studio.models import EditInput, GenerateInput, JobView
 from shatably.web.deps import Deadline, Owner
@@ -81,7 +81,7 @@ def send(message: JobMessage) -> None:
 
 
 def view(media: MediaStore, owner: str, job_id: str) -> JobView:
-    job = media.table.get_job(job_id) if len(job_id) == 32 else None
+    job = media.table.get_job(job_id) if is_id(job_id) else None
     if job is None or job.owner != owner:
         raise ProblemError("job_not_found")
     if job.status in ("queued", "running") and job.deadline_at and now() > job.deadline_at:

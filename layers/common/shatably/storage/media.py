@@ -15,7 +15,7 @@ from shatably.errors import ProblemError
 from shatably.images import EncodedImage, PreparedImage, content_hash, prepare_upstream
 from shatably.settings import get_settings
 from shatably.storage.bucket import Bucket, clean_key, get_bucket, result_key, upload_key
-from shatably.storage.models import ImageRecord, now
+from shatably.storage.models import ImageRecord, is_id, now
 from shatably.storage.table import Table, get_table
 
 
@@ -133,7 +133,7 @@ class MediaStore:
         return record
 
     def record(self, owner: str, image_id: str) -> ImageRecord:
-        record = self.table.get_image(image_id) if _looks_like_id(image_id) else None
+        record = self.table.get_image(image_id) if is_id(image_id) else None
         if record is None or record.owner != owner:
             raise ProblemError("image_not_found")  # someone else's image is indistinguishable from none
         return record
@@ -184,10 +184,6 @@ class MediaStore:
         if records:
             self.bucket.delete(sorted({r.s3_key for r in records}))
             self.table.delete_images([r.image_id for r in records])
-
-
-def _looks_like_id(value: str) -> bool:
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
 def get_media() -> MediaStore:

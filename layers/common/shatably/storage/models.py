@@ -21,6 +21,11 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def is_id(value: str) -> bool:
+    """Shaped like an id we mint: anything else is answered as "not found" without a lookup."""
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
 class SessionRecord(BaseModel):
     session_id: str
     owner: str
