@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shatably.coldstart  # noqa: F401  # first: no garbage collection while the function initialises
+
+# isort: split
+
 from typing import Any
 
 from fastapi import APIRouter, Request, Response

@@ -4,8 +4,8 @@ A snapshot freezes module state. Cached clients hold connections (and credential
 of the snapshot, and every restored copy would share one random state, so both are rebuilt.
 
 The other way round, a snapshot only saves the imports that ran before it: the provider SDKs and
-boto3 are imported lazily (a route that does not need them never pays for them), so without help
-the first request after every restore would import google.genai/openai (~0.4 s) and boto3
+botocore are imported lazily (a route that does not need them never pays for them), so without help
+the first request after every restore would import google.genai/openai (~0.4 s) and botocore
 (~0.1 s). The before-snapshot hook imports them, and only them: no client, no key, no connection
 exists in the snapshot.
 """
@@ -27,7 +27,7 @@ def after_restore() -> None:
     random.seed(os.urandom(32))
     reset_settings()  # also forgets cached secrets
     registry.reset()  # provider clients and their connection pools
-    reset_clients()  # boto3 clients
+    reset_clients()  # AWS clients and their session
     _forget_module_caches()
 
 
@@ -59,8 +59,7 @@ def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:
     from shatably.providers import registry
 
     adapters = registry.preload(capabilities)
-    import boto3  # botocore's client machinery: every data route creates a client
-    import boto3.dynamodb.types  # noqa: F401  # the table's (de)serialiser
+    import botocore.session  # noqa: F401  # the client machinery: every data route creates a client
 
     return adapters
 

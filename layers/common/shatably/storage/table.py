@@ -28,33 +28,57 @@ _DEP = "dependency_unavailable"
 _JSON_FIELDS = frozenset({"plan", "request", "error", "usage"})
 
 
-def _serialize(model: BaseModel) -> dict[str, Any]:
-    from boto3.dynamodb.types import TypeSerializer
+def _attribute(value: Any) -> dict[str, Any]:
+    """A DynamoDB attribute value for what our records hold (text, whole numbers, flags, lists)."""
+    if isinstance(value, bool):  # before int: bool is an int
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if isinstance(value, list):
+        return {"L": [_attribute(v) for v in value]}
+    if isinstance(value, dict):
+        return {"M": {k: _attribute(v) for k, v in value.items()}}
+    if value is None:
+        return {"NULL": True}
+    raise TypeError(f"cannot store {type(value).__name__} in a record; JSON-encode it")
 
-    serializer = TypeSerializer()
+
+def _value(attribute: dict[str, Any]) -> Any:
+    ((kind, raw),) = attribute.items()
+    if kind == "S" or kind == "BOOL":
+        return raw
+    if kind == "N":
+        return int(raw)  # we store only whole numbers outside JSON fields
+    if kind == "L":
+        return [_value(v) for v in raw]
+    if kind == "M":
+        return {k: _value(v) for k, v in raw.items()}
+    if kind == "NULL":
+        return None
+    raise TypeError(f"unexpected DynamoDB attribute type {kind}")
+
+
+def _serialize(model: BaseModel) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for key, value in model.model_dump().items():
         if value is None or value == []:
             continue
         if key in _JSON_FIELDS:
             value = json.dumps(value, ensure_ascii=False)
-        item[key] = serializer.serialize(value)
+        item[key] = _attribute(value)
     return item
 
 
 def _deserialize(item: dict[str, Any], model: type[M]) -> M:
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
     data: dict[str, Any] = {}
     for key, raw in item.items():
         if key in ("pk", "sk"):
             continue
-        value = deserializer.deserialize(raw)
+        value = _value(raw)
         if key in _JSON_FIELDS and isinstance(value, str):
             value = json.loads(value)
-        elif hasattr(value, "as_integer_ratio") and not isinstance(value, int | float):
-            value = int(value)  # Decimal -> int: we store only whole numbers outside JSON fields
         data[key] = value
     return model.model_validate(data)
 

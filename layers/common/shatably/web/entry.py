@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shatably import snapstart
+from shatably import coldstart, snapstart
 from shatably.observability import logger, observed_handler
 from shatably.settings import Capability
 
@@ -36,6 +36,7 @@ def lambda_entry(
 ) -> Callable[..., Any]:
     """The Lambda handler; ``capabilities`` name the providers this function calls (SnapStart preload)."""
     snapstart.register(capabilities)
+    coldstart.init_done()
 
     def route(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         if is_http_event(event):
