@@ -160,12 +160,12 @@ async def edit_photo(
         )
         return accepted_response(response, accepted)
 
-    result_image: list[bytes] = []
+    fresh: list[studio.StudioResult] = []  # what work() made, so the response need not read it back
 
     async def work() -> dict[str, Any]:
         loaded = source or media.resolve(owner.key, body.image)
         result = await studio.edit(media, owner.key, body, loaded, deadline, mask_bytes=mask)
-        result_image.append(result.first_image)
+        fresh.append(result)
         return result.outcome.model_dump(mode="json")
 
     stored, _ = await run_billable(
@@ -178,7 +178,7 @@ async def edit_photo(
         work=work,
     )
     outcome = StudioOutcome.model_validate(stored)
-    return edit_response(media, owner.key, outcome, result_image[0] if result_image else None)
+    return edit_response(media, owner.key, outcome, fresh[0] if fresh else None)
 
 
 @router.post(

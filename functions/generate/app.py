@@ -72,7 +72,7 @@ async def generate_image(
 ) -> GenerateResponse | JSONResponse:
     media = get_media()
     request = body.model_dump(mode="json", exclude={"run_async"})
-    first_image: list[bytes] = []
+    fresh: list[studio.StudioResult] = []  # what work() made, so the response need not read it back
 
     if wants_async(prefer, body.run_async):
 
@@ -93,7 +93,7 @@ async def generate_image(
 
     async def work() -> dict[str, Any]:
         result = await studio.generate(media, owner.key, body, deadline)
-        first_image.append(result.first_image)
+        fresh.append(result)
         return result.outcome.model_dump(mode="json")
 
     stored, _ = await run_billable(
@@ -106,7 +106,7 @@ async def generate_image(
         work=work,
     )
     outcome = StudioOutcome.model_validate(stored)
-    return generate_response(media, owner.key, outcome, first_image[0] if first_image else None)
+    return generate_response(media, owner.key, outcome, fresh[0] if fresh else None)
 
 
 @router.get(

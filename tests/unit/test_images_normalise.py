@@ -272,3 +272,18 @@ def test_mpo_yields_its_primary_image() -> None:
     clean = load_image(corpus.mpo())
     assert (clean.format, clean.image.size) == ("jpeg", (64, 48))
     assert close(clean.image.getpixel((10, 10)), (200, 30, 30), 10)  # type: ignore[arg-type]
+
+
+def test_drawn_pixels_are_stored_like_decoded_ones() -> None:
+    """The offline provider hands over pixels, not bytes: they come out shaped like any result."""
+    import io
+
+    from shatably.images import normalise_result
+
+    drawn = Image.new("P", (400, 200), 3)  # a palette image, wider than the photo it must match
+    drawn.info["comment"] = b"not for the user"
+    stored = normalise_result(drawn, "png", size=(200, 200))
+    out = Image.open(io.BytesIO(stored.data))
+    assert (out.format, out.mode, out.size) == ("PNG", "RGB", (200, 200))
+    assert "comment" not in out.info
+    assert (stored.width, stored.height) == (200, 200)

@@ -92,6 +92,21 @@ def load_cover(data: bytes, size: tuple[int, int]) -> CleanImage:
     return _decode(data, _Cover(size))
 
 
+def from_pixels(im: Image.Image, size: tuple[int, int] | None = None) -> CleanImage:
+    """An image drawn in this process: nothing to decode or distrust, only to shape like the rest
+    (RGB/RGBA, no metadata, and with ``size`` exactly that size, covered and centre-cropped)."""
+    plan = _plan(im.size, _Cover(size), swap=False) if size else None
+    original = im.size
+    im = _resamplable(im)
+    if plan is not None:
+        im = _resample(im, plan)
+    im = _to_srgb(im, None)  # the mode only: drawn pixels carry no profile
+    if im.info:
+        im = im.copy()
+        im.info = {}
+    return CleanImage(im, "png", original[0], original[1])
+
+
 @dataclass(frozen=True)
 class _Fit:
     max_side: int

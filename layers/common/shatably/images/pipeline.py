@@ -9,7 +9,7 @@ from PIL import Image
 
 from shatably.errors import ProblemError
 from shatably.images.encode import JPEG_QUALITY, EncodedImage, PreparedImage, encode_image
-from shatably.images.normalise import load_cover, load_image
+from shatably.images.normalise import from_pixels, load_cover, load_image
 from shatably.providers.base import OutputFormat
 from shatably.settings import get_settings
 
@@ -44,7 +44,9 @@ def prepare_upstream(data: bytes) -> PreparedImage:
     )
 
 
-def normalise_result(data: bytes, fmt: OutputFormat, *, size: tuple[int, int] | None = None) -> EncodedImage:
+def normalise_result(
+    data: bytes | Image.Image, fmt: OutputFormat, *, size: tuple[int, int] | None = None
+) -> EncodedImage:
     """A provider's output image, re-encoded from pixels in ``fmt`` (same limits as user input).
 
     With ``size`` the result comes back at exactly that (width, height), so an edit matches its
@@ -54,6 +56,8 @@ def normalise_result(data: bytes, fmt: OutputFormat, *, size: tuple[int, int] | 
     The bytes came from the provider, not the caller, so a rejected image is a bad upstream answer:
     502 ``upstream_invalid_response``, never a 4xx that would blame the client.
     """
+    if isinstance(data, Image.Image):  # drawn by the offline provider, in this process
+        return encode_image(from_pixels(data, size), fmt)
     try:
         clean = load_cover(data, size) if size else load_image(data)
     except ProblemError as exc:

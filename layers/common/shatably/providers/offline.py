@@ -414,8 +414,8 @@ def _generate(request: GenerateRequest) -> list[GeneratedImage]:
     images = []
     for i in range(request.n):
         scene = _scene(style, palette, bed=bed, variant=seed + i)
-        data = art.mood_board(request.width, request.height, title, scene, swatches, request.output_format)
-        images.append(GeneratedImage(data=data, mime_type=f"image/{request.output_format}"))
+        board = art.mood_board(request.width, request.height, title, scene, swatches)
+        images.append(GeneratedImage(data=board, mime_type=f"image/{request.output_format}"))
     return images
 
 
@@ -456,12 +456,11 @@ def _edit(request: EditRequest) -> GeneratedImage:
     if not hexes:
         style = _named_style(request.instruction) or _pick(STYLES, request.instruction)
         hexes = [s.hex for s in style.palette]
-    data = art.recolour(
+    edited = art.recolour(
         request.image.data,
         request.width,
         request.height,
         [art.rgb(h) for h in hexes],
         request.mask.data if request.mask else None,
-        request.output_format,
     )
-    return GeneratedImage(data=data, mime_type=f"image/{request.output_format}")
+    return GeneratedImage(data=edited, mime_type=f"image/{request.output_format}")

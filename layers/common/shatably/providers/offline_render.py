@@ -14,8 +14,6 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from shatably.errors import ProblemError
-from shatably.images.encode import encode_image
-from shatably.providers.base import OutputFormat
 
 RGB = tuple[int, int, int]
 LABEL = "OFFLINE PREVIEW"
@@ -82,10 +80,6 @@ def _fit(
     while text and draw.textlength(text, font=font) > width:
         text = text[:-1]
     return text
-
-
-def _encode(im: Image.Image, fmt: OutputFormat) -> bytes:
-    return encode_image(im, fmt).data
 
 
 # --- generate: the mood board ---------------------------------------------------------------------
@@ -230,8 +224,8 @@ def _swatches(draw: ImageDraw.ImageDraw, top: int, w: int, h: int, swatches: Seq
 
 
 def mood_board(
-    width: int, height: int, title: str, scene: Scene, swatches: Sequence[BoardSwatch], fmt: OutputFormat
-) -> bytes:
+    width: int, height: int, title: str, scene: Scene, swatches: Sequence[BoardSwatch]
+) -> Image.Image:
     """The room sketch above a strip of labelled palette chips, at exactly width × height."""
     im = Image.new("RGB", (width, height), (250, 248, 244))
     draw = ImageDraw.Draw(im)
@@ -245,7 +239,7 @@ def mood_board(
         margin = max(4, size // 2)
         _label(draw, (margin, margin), title, size, right=False)
         _label(draw, (width - margin, margin), LABEL, size, right=True)
-    return _encode(im, fmt)
+    return im
 
 
 # --- edit: recolour toward the palette ------------------------------------------------------------
@@ -301,8 +295,8 @@ def _editable(mask_data: bytes, size: tuple[int, int]) -> Image.Image:
 
 
 def recolour(
-    source: bytes, width: int, height: int, palette: Sequence[RGB], mask: bytes | None, fmt: OutputFormat
-) -> bytes:
+    source: bytes, width: int, height: int, palette: Sequence[RGB], mask: bytes | None
+) -> Image.Image:
     """The source at exactly width × height, pulled toward ``palette`` (only where the mask allows)."""
     src = _open(source, "image").convert("RGB")
     if src.size != (width, height):
@@ -317,4 +311,4 @@ def recolour(
         size = max(9, min(width, height) // 48)
         margin = max(3, size // 2)
         _label(ImageDraw.Draw(edited), (width - margin, height - margin - size * 2), LABEL, size, right=True)
-    return _encode(edited, fmt)
+    return edited

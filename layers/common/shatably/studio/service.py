@@ -23,6 +23,7 @@ class StudioResult:
     outcome: StudioOutcome
     records: list[ImageRecord]
     first_image: bytes  # the first result's bytes, for the inline v1 fields
+    source: ImageRecord | None = None  # what an edit started from
 
 
 def _check_deadline(deadline: Deadline) -> float:
@@ -162,7 +163,7 @@ async def edit(
         source_id=source.record.image_id,
         message=result.text,
     )
-    return StudioResult(outcome=outcome, records=[record], first_image=encoded.data)
+    return StudioResult(outcome=outcome, records=[record], first_image=encoded.data, source=source.record)
 
 
 def _mask_bytes(media: MediaStore, owner: str, request: EditInput) -> bytes:

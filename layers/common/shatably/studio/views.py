@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from shatably.storage.media import MediaStore, encode_base64
 from shatably.studio.models import EditResponse, GenerateResponse, JobAccepted, StudioOutcome
+
+if TYPE_CHECKING:
+    from shatably.studio.service import StudioResult
 
 # Base64 of this many bytes still fits Lambda's 6 MB response with room for the JSON around it.
 INLINE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -19,10 +22,14 @@ def _inline(data: bytes) -> str | None:
 
 
 def generate_response(
-    media: MediaStore, owner: str, outcome: StudioOutcome, first_image: bytes | None = None
+    media: MediaStore, owner: str, outcome: StudioOutcome, fresh: StudioResult | None = None
 ) -> GenerateResponse:
-    records = [media.record(owner, image_id) for image_id in outcome.image_ids]
-    first = first_image if first_image is not None else media.image_bytes(records[0])
+    """``fresh`` is the result this request just made; a replay reads the stored records instead."""
+    if fresh is not None:
+        records, first = fresh.records, fresh.first_image
+    else:
+        records = [media.record(owner, image_id) for image_id in outcome.image_ids]
+        first = media.image_bytes(records[0])
     return GenerateResponse(
         image_data=_inline(first),
         format=records[0].format,
@@ -34,11 +41,14 @@ def generate_response(
 
 
 def edit_response(
-    media: MediaStore, owner: str, outcome: StudioOutcome, result_image: bytes | None = None
+    media: MediaStore, owner: str, outcome: StudioOutcome, fresh: StudioResult | None = None
 ) -> EditResponse:
-    record = media.record(owner, outcome.image_ids[0])
-    source = media.record(owner, outcome.source_id or "")
-    data = result_image if result_image is not None else media.image_bytes(record)
+    if fresh is not None and fresh.source is not None:
+        record, source, data = fresh.records[0], fresh.source, fresh.first_image
+    else:
+        record = media.record(owner, outcome.image_ids[0])
+        source = media.record(owner, outcome.source_id or "")
+        data = media.image_bytes(record)
     preview = " (offline preview)" if outcome.provider == "offline" else ""
     return EditResponse(
         edited_image=_inline(data),
