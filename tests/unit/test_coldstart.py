@@ -51,3 +51,28 @@ def test_collection_runs_normally_once_the_function_has_initialised(name: str) -
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_the_first_call_runs_without_collection_and_the_rest_with_it() -> None:
+    import gc
+
+    from shatably.coldstart import first_call_paused
+
+    seen: list[bool] = []
+
+    def handler(fail: bool) -> str:
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("the first request failed")
+        return "ok"
+
+    wrapped = first_call_paused(handler)
+    try:
+        with pytest.raises(RuntimeError):
+            wrapped(True)
+        assert gc.isenabled()  # even when the first call fails
+        assert wrapped(False) == "ok"
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert seen == [False, True]

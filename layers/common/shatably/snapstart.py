@@ -61,6 +61,8 @@ def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:
     adapters = registry.preload(capabilities)
     import botocore.session  # noqa: F401  # the client machinery: every data route creates a client
 
+    import shatably.images  # noqa: F401  # Pillow and the pipeline, loaded on first use otherwise
+
     return adapters
 
 

@@ -7,16 +7,20 @@ before it is stored or sent to a provider; every result is stored before it is s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from shatably.errors import ProblemError
-from shatably.images import EncodedImage, PreparedImage, content_hash, prepare_upstream
 from shatably.settings import get_settings
 from shatably.storage.bucket import Bucket, clean_key, get_bucket, result_key, upload_key
 from shatably.storage.models import ImageRecord, is_id, now
 from shatably.storage.table import Table, get_table
+
+if TYPE_CHECKING:
+    # Pillow and the pipeline load on first use: routes that only read records (job status,
+    # image details, styles) never decode an image.
+    from shatably.images import EncodedImage, PreparedImage
 
 
 class ImageRef(BaseModel):
@@ -84,6 +88,8 @@ class MediaStore:
 
     def save_input(self, owner: str, raw: bytes, *, session_id: str | None = None) -> LoadedImage:
         """Sanitise a photo from the user and keep the clean copy (content-addressed)."""
+        from shatably.images import content_hash, prepare_upstream
+
         prepared = prepare_upstream(raw)
         fmt: Literal["png", "jpeg", "webp"] = "png" if prepared.mime_type == "image/png" else "jpeg"
         key = clean_key(owner, content_hash(prepared.data), fmt)
@@ -113,6 +119,8 @@ class MediaStore:
         session_id: str | None = None,
         job_id: str | None = None,
     ) -> ImageRecord:
+        from shatably.images import content_hash
+
         key = result_key(owner, content_hash(image.data), image.format)
         self.bucket.put(key, image.data, image.mime_type)
         record = ImageRecord(
@@ -145,6 +153,8 @@ class MediaStore:
         """Turn any reference into a clean, stored, provider-ready image owned by ``owner``."""
         settings = get_settings()
         if ref.image_id:
+            from shatably.images import prepare_upstream
+
             record = self.record(owner, ref.image_id)
             return LoadedImage(record=record, prepared=prepare_upstream(self.image_bytes(record)))
         if ref.upload_id:

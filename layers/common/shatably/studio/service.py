@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from shatably.catalog import get_room_type, get_style
 from shatably.errors import ProblemError
-from shatably.images import normalise_result, prepare_mask
 from shatably.observability import count
 from shatably.providers.base import EditRequest, GenerateRequest, ImageInput
 from shatably.providers.registry import image_editor, image_generator
@@ -45,6 +44,8 @@ async def generate(
     style = get_style(request.style) if request.style else None
     if request.room_type:
         get_room_type(request.room_type)  # unknown ids are the caller's mistake: 422 before any spend
+    from shatably.images import normalise_result  # not at import: the job-status route never needs Pillow
+
     width, height = request.dimensions()
     provider = image_generator()
     result = await provider.generate(
@@ -103,6 +104,8 @@ async def edit(
     job_id: str | None = None,
     session_id: str | None = None,
 ) -> StudioResult:
+    from shatably.images import normalise_result, prepare_mask
+
     style = get_style(request.style) if request.style else None
     # An unknown colour name gets no hex; it stays in the prompt for the model to read.
     colour_hex = to_hex(request.color) if request.color else None

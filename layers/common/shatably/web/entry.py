@@ -46,4 +46,4 @@ def lambda_entry(
             raise ValueError("This function accepts only API Gateway events")
         return on_event(event, context)
 
-    return observed_handler(route)
+    return coldstart.first_call_paused(observed_handler(route))
