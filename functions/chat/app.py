@@ -17,7 +17,6 @@ from shatably.chat.models import ChatInput, ChatResponse, SessionView
 from shatably.images import content_hash
 from shatably.storage.media import get_media
 from shatably.web.bodies import (
-    IdempotencyKey,
     form_files,
     form_text,
     is_form,
@@ -25,10 +24,10 @@ from shatably.web.bodies import (
     read_json,
     validate,
 )
-from shatably.web.deps import CurrentOwner, RequestDeadline
+from shatably.web.deps import CurrentCall, CurrentOwner
 from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import json_or_multipart, link, linked, problems
+from shatably.web.openapi import call_headers, json_or_multipart, link, linked, problems
 
 router = APIRouter()
 
@@ -79,17 +78,15 @@ async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[st
     tags=["chat"],
     summary="Talk to the designer (text and room photos); send session_id back to continue",
     operation_id="chat",
-    openapi_extra=json_or_multipart(ChatInput, CHAT_FORM),
+    openapi_extra={**json_or_multipart(ChatInput, CHAT_FORM), **call_headers(prefer=False)},
     responses={**TURN_LINKS, **problems(400, 404, 409, 413, 415, 422, 429, 502, 503, 504)},
 )
 async def converse(
     request: Request,
-    owner: CurrentOwner,
-    deadline: RequestDeadline,
-    response: Response,
-    idempotency_key: IdempotencyKey = None,
+    call: CurrentCall,
 ) -> ChatResponse:
     media = get_media()
+    owner, deadline = call.owner, call.deadline
     body, uploads, fingerprint = await _chat_input(request)
     turns: list[chat.ChatTurn] = []
 
@@ -101,7 +98,7 @@ async def converse(
     stored, _ = await run_billable(
         owner=owner.key,
         route="chat",
-        idempotency_key=idempotency_key,
+        idempotency_key=call.idempotency_key,
         body=fingerprint,
         images=0,
         deadline=deadline,

@@ -22,20 +22,17 @@ from shatably.studio import service as studio
 from shatably.studio.models import EditInput, EditResponse, JobAccepted, StudioOutcome
 from shatably.studio.views import accepted_response, edit_response
 from shatably.web.bodies import (
-    IdempotencyKey,
-    Prefer,
     form_files,
     form_text,
     is_form,
     read_form,
     read_json,
     validate,
-    wants_async,
 )
-from shatably.web.deps import CurrentOwner, RequestDeadline
+from shatably.web.deps import CurrentCall, CurrentOwner
 from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import JOB_LINK, accepted, json_or_multipart, link, linked, problems
+from shatably.web.openapi import JOB_LINK, accepted, call_headers, json_or_multipart, link, linked, problems
 
 router = APIRouter()
 
@@ -120,7 +117,7 @@ async def _edit_input(
     tags=["edit"],
     summary="Edit a photo of a room, keeping its structure",
     operation_id="editPhoto",
-    openapi_extra=json_or_multipart(EditInput, EDIT_FORM),
+    openapi_extra={**json_or_multipart(EditInput, EDIT_FORM), **call_headers()},
     responses={
         **EDITED,
         **accepted(GetJob=JOB_LINK),
@@ -129,16 +126,14 @@ async def _edit_input(
 )
 async def edit_photo(
     request: Request,
-    owner: CurrentOwner,
-    deadline: RequestDeadline,
+    call: CurrentCall,
     response: Response,
-    prefer: Prefer = None,
-    idempotency_key: IdempotencyKey = None,
 ) -> EditResponse | JSONResponse:
     media = get_media()
+    owner, deadline = call.owner, call.deadline
     body, source, mask, fingerprint = await _edit_input(request, media, owner.key)
 
-    if wants_async(prefer, body.run_async):
+    if call.wants_async(body.run_async):
         if mask is not None:
             body = body.model_copy(
                 update={"mask": ImageRef(image_id=media.save_input(owner.key, mask).record.image_id)}
@@ -152,7 +147,7 @@ async def edit_photo(
         accepted, _ = await run_billable(
             owner=owner.key,
             route="edit:job",
-            idempotency_key=idempotency_key,
+            idempotency_key=call.idempotency_key,
             body=fingerprint,
             images=1,
             deadline=deadline,
@@ -171,7 +166,7 @@ async def edit_photo(
     stored, _ = await run_billable(
         owner=owner.key,
         route="edit",
-        idempotency_key=idempotency_key,
+        idempotency_key=call.idempotency_key,
         body=fingerprint,
         images=1,
         deadline=deadline,

@@ -21,11 +21,10 @@ from shatably.studio import service as studio
 from shatably.studio.lineage import ImageDetail, image_detail
 from shatably.studio.models import GenerateInput, GenerateResponse, JobAccepted, JobView, StudioOutcome
 from shatably.studio.views import accepted_response, generate_response
-from shatably.web.bodies import IdempotencyKey, Prefer, wants_async
-from shatably.web.deps import CurrentOwner, RequestDeadline
+from shatably.web.deps import CurrentCall, CurrentOwner
 from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
-from shatably.web.openapi import JOB_LINK, accepted, link, linked, problems
+from shatably.web.openapi import JOB_LINK, accepted, call_headers, link, linked, problems
 
 router = APIRouter()
 
@@ -56,6 +55,7 @@ GENERATED = linked(
     tags=["generate"],
     summary="Generate interior images from text",
     operation_id="generateImage",
+    openapi_extra=call_headers(),
     responses={
         **GENERATED,
         **accepted(GetJob=JOB_LINK),
@@ -64,17 +64,15 @@ GENERATED = linked(
 )
 async def generate_image(
     body: GenerateInput,
-    owner: CurrentOwner,
-    deadline: RequestDeadline,
+    call: CurrentCall,
     response: Response,
-    prefer: Prefer = None,
-    idempotency_key: IdempotencyKey = None,
 ) -> GenerateResponse | JSONResponse:
     media = get_media()
+    owner, deadline = call.owner, call.deadline
     request = body.model_dump(mode="json", exclude={"run_async"})
     fresh: list[studio.StudioResult] = []  # what work() made, so the response need not read it back
 
-    if wants_async(prefer, body.run_async):
+    if call.wants_async(body.run_async):
 
         async def submit() -> dict[str, Any]:
             job = jobs.submit(media, owner.key, "generate", request)
@@ -83,7 +81,7 @@ async def generate_image(
         accepted, _ = await run_billable(
             owner=owner.key,
             route="generate:job",
-            idempotency_key=idempotency_key,
+            idempotency_key=call.idempotency_key,
             body=request,
             images=body.n,
             deadline=deadline,
@@ -99,7 +97,7 @@ async def generate_image(
     stored, _ = await run_billable(
         owner=owner.key,
         route="generate",
-        idempotency_key=idempotency_key,
+        idempotency_key=call.idempotency_key,
         body=request,
         images=body.n,
         deadline=deadline,

@@ -158,6 +158,18 @@ def test_openapi_lists_every_template_route(gateway: RunningGateway, project: St
     assert listed <= routed, "the document lists only what API Gateway routes"
 
 
+def test_billable_operations_document_the_headers_they_honour(gateway: RunningGateway) -> None:
+    document = call("GET", f"{gateway.url}/openapi.json").json()
+
+    def headers(path: str) -> set[str]:
+        parameters = document["paths"][path]["post"].get("parameters", [])
+        return {p["name"] for p in parameters if p["in"] == "header"}
+
+    assert headers("/chat") == {"Idempotency-Key"}
+    assert headers("/image/generate") == {"Idempotency-Key", "Prefer"}
+    assert headers("/edit") == {"Idempotency-Key", "Prefer"}
+
+
 def test_docs_load_their_assets_from_the_gateway_only(gateway: RunningGateway) -> None:
     page = call("GET", f"{gateway.url}/docs")
     assert page.status == 200 and page.headers.get_content_type() == "text/html"

@@ -1,10 +1,10 @@
-"""Reading bodies that may be JSON or multipart, and the request headers billable routes honour."""
+"""Reading bodies that may be JSON or multipart."""
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
-from fastapi import Header, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -12,16 +12,6 @@ from starlette.datastructures import FormData, UploadFile
 from shatably.errors import ProblemError
 
 M = TypeVar("M", bound=BaseModel)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retries with the same key return the first result"),
-]
-Prefer = Annotated[str | None, Header(description="`respond-async` runs the request as a job (202)")]
-
-
-def wants_async(prefer: str | None, flag: bool) -> bool:
-    return flag or (prefer is not None and "respond-async" in prefer.lower())
 
 
 def is_form(request: Request) -> bool:

@@ -86,6 +86,30 @@ ACCEPTED = accepted()
 JOB_LINK = link("getJob", "Poll the job", parameters={"job_id": "$response.body#/job_id"})
 
 
+def call_headers(*, prefer: bool = True) -> dict[str, Any]:
+    """``openapi_extra`` documenting the headers ``CurrentCall`` reads from the request itself."""
+    parameters = [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "Retries with the same key return the first result",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        }
+    ]
+    if prefer:
+        parameters.append(
+            {
+                "name": "Prefer",
+                "in": "header",
+                "required": False,
+                "description": "`respond-async` runs the request as a job (202)",
+                "schema": {"type": "string"},
+            }
+        )
+    return {"parameters": parameters}
+
+
 def json_or_multipart(model: type[BaseModel], form: dict[str, Any]) -> dict[str, Any]:
     """``openapi_extra`` for a route that reads either a JSON body or a multipart form."""
     return {
