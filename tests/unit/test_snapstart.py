@@ -64,6 +64,26 @@ def test_before_snapshot_imports_the_chosen_sdks_and_builds_no_client(
     assert registry._provider_for.cache_info().currsize == 0  # imported, never constructed (no key read)
 
 
+def test_botocore_models_are_parsed_before_the_snapshot_and_survive_the_restore(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shatably import snapstart
+    from shatably.storage import aws
+
+    aws.reset_clients()
+    snapstart.before_snapshot(())
+    assert aws._session.cache_info().currsize == 0 and aws.client.cache_info().currsize == 0  # no credentials
+
+    def no_files(path: str) -> None:
+        raise AssertionError(f"read {path} after the snapshot")
+
+    monkeypatch.setattr(aws._loader().file_loader, "load_file", no_files)
+    snapstart.after_restore()
+    for service in aws.SERVICES:
+        assert aws.client(service).meta.service_model.service_name == service
+    aws.reset_clients()
+
+
 def test_both_hooks_are_registered_when_the_runtime_offers_them(monkeypatch: pytest.MonkeyPatch) -> None:
     from shatably import snapstart
 

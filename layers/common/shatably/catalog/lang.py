@@ -71,12 +71,26 @@ def fold(text: str) -> str:
     return " ".join(_ARTICLE.sub("", word) for word in words)
 
 
-@lru_cache(maxsize=1024)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+def _phrase_source(phrase: str) -> str:
     # Arabic writes "and", "with", "so", "for", "like" (و ب ف ل ك) joined to the next word:
     # "وورق حائط" is "and wallpaper". Allow one such letter in front of an Arabic phrase.
     clitic = "[وبفلك]?" if phrase and _is_arabic(phrase[0]) else ""
-    return re.compile(rf"(?<!\S){clitic}{re.escape(phrase)}(?!\S)")
+    return clitic + re.escape(phrase)
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S){_phrase_source(phrase)}(?!\S)")
+
+
+@lru_cache(maxsize=64)
+def _any_phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)(?:{'|'.join(map(_phrase_source, phrases))})(?!\S)")
+
+
+def mentions_any(folded_text: str, folded_phrases: tuple[str, ...]) -> bool:
+    """Whether any of the folded phrases occurs as whole words in folded text, in one regex pass."""
+    return _any_phrase_pattern(folded_phrases).search(folded_text) is not None
 
 
 def phrase_spans(folded_text: str, folded_phrase: str) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ import math
 import re
 from functools import lru_cache
 
-from shatably.catalog.lang import Lang, ascii_digits, fold, phrase_spans
+from shatably.catalog.lang import Lang, ascii_digits, fold, mentions_any
 from shatably.chat.plan import FinishingQuantity, MaterialSurface, Plan, PlanDraft, RoomDimensions
 
 DOOR_W_M, DOOR_H_M = 0.9, 2.1
@@ -149,8 +149,7 @@ def _folded(keywords: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _mentions(text: str, keywords: tuple[str, ...]) -> bool:
-    folded = fold(text)
-    return any(phrase_spans(folded, k) for k in _folded(keywords))
+    return mentions_any(fold(text), _folded(keywords))
 
 
 def _surface_text(plan: PlanDraft, *surfaces: MaterialSurface) -> str | None:
