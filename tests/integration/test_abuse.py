@@ -572,7 +572,7 @@ def test_a_wildcard_allow_list_is_refused_by_settings(monkeypatch: pytest.Monkey
 
     monkeypatch.setenv("CORS_ALLOW_ORIGINS", value)
     with pytest.raises(ValidationError, match="refused"):
-        Settings()
+        Settings.from_environ()
 
 
 # --------------------------------------------------------------------------- the authorizer's word only

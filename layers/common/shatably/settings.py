@@ -1,16 +1,20 @@
 """The one settings model: environment first, provider keys from the environment or SSM.
 
-Everything configurable lives here; nothing else reads ``os.environ`` for product settings.
+Everything configurable lives here; nothing else reads ``os.environ`` for product settings. Each
+field is read from the variable of its name in any case (``TABLE_NAME`` for ``table_name``), or
+from its alias; empty variables count as unset. A plain pydantic model does this in a few lines;
+pydantic-settings would add ~10 ms to every cold start for sources (dotenv, CLI, cloud vaults)
+that a Lambda function never reads.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ProviderChoice = Literal["auto", "gemini", "openai", "offline"]
 ProviderName = Literal["gemini", "openai", "offline"]
@@ -26,8 +30,8 @@ _AUTO_ORDER: dict[Capability, tuple[ProviderName, ...]] = {
 }
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     stage: str = "local"
     region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
@@ -58,8 +62,8 @@ class Settings(BaseSettings):
 
     # Web
     auth_enabled: bool = False  # set when the API's JWT authorizer is configured
-    # A comma-separated list in the environment (NoDecode: not JSON).
-    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = LOCAL_ORIGINS
+    # A comma-separated list in the environment.
+    cors_allow_origins: tuple[str, ...] = LOCAL_ORIGINS
     max_body_bytes: int = 6 * 1024 * 1024
     request_deadline_seconds: float = 25.0
 
@@ -100,6 +104,16 @@ class Settings(BaseSettings):
     def _cap_presign(cls, value: int) -> int:
         return min(value, 900)  # role credentials expire; reliability.md L16
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        named = {key.upper(): value for key, value in environ.items() if value != ""}
+        values: dict[str, str] = {}
+        for name, field in cls.model_fields.items():
+            key = field.validation_alias if isinstance(field.validation_alias, str) else name
+            if key.upper() in named:
+                values[key] = named[key.upper()]
+        return cls.model_validate(values)
+
     def key_source(self, provider: ProviderName) -> tuple[str | None, str | None]:
         """(key from the environment, SSM parameter name) for a provider."""
         if provider == "gemini":
@@ -121,7 +135,7 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings.from_environ()
 
 
 def reset_settings() -> None:
