@@ -52,6 +52,8 @@ class ColdCase:
     make_event: Callable[[int], dict[str, Any]]
     samples: Samples = field(default_factory=Samples)
     floor_samples: Samples = field(default_factory=Samples)
+    # The first request after a SnapStart restore (the POST routes only; informational).
+    restored_samples: Samples = field(default_factory=Samples)
     error: str | None = None
 
     @property
@@ -141,6 +143,11 @@ def measure(runs: int = 7, log: Callable[[str], None] | None = None) -> ColdResu
                 try:
                     app = run_child([python, "-P", CHILD, "app", case.function, event_path], env)
                     floor = run_child([python, "-P", CHILD, "floor", case.floor, event_path], env)
+                    restored = (
+                        run_child([python, "-P", CHILD, "restored", case.function, event_path], env)
+                        if case.budget == SDK_BUDGET
+                        else None
+                    )
                 except ChildError as exc:
                     case.error = str(exc)[-300:]
                     continue
@@ -148,7 +155,10 @@ def measure(runs: int = 7, log: Callable[[str], None] | None = None) -> ColdResu
                     case.error = f"status {app[2].get('status')}: {app[2].get('body')}"
                     continue
                 if round_no:
-                    for samples, (inproc, wall, result) in ((case.samples, app), (case.floor_samples, floor)):
+                    runs_of = [(case.samples, app), (case.floor_samples, floor)]
+                    if restored is not None:
+                        runs_of.append((case.restored_samples, restored))
+                    for samples, (inproc, wall, result) in runs_of:
                         samples.inproc.append(inproc)
                         samples.wall.append(wall)
                         samples.cpu.append(float(result["cpu_ms"]))
