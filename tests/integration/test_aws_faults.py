@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
@@ -387,16 +386,11 @@ PARAM = "/shatably/test/gemini-api-key"
 
 @pytest.fixture
 def ssm_key(wired: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, provider_env: Any) -> Any:
-    """The Gemini key comes from SSM only; returns the SSM client Powertools reads it with."""
-    from aws_lambda_powertools.utilities.parameters import SSMProvider
-    from aws_lambda_powertools.utilities.parameters.constants import DEFAULT_PROVIDERS
-
+    """The Gemini key comes from SSM only; returns the layer's SSM client that Powertools reads it with."""
     monkeypatch.delenv("GEMINI_API_KEY")
     monkeypatch.setenv("GEMINI_API_KEY_PARAM", PARAM)
     provider_env.use()  # forget settings and providers
-    ssm = boto3.client("ssm", region_name="us-east-1")
-    monkeypatch.setitem(DEFAULT_PROVIDERS, "ssm", SSMProvider(boto3_client=ssm))
-    return ssm
+    return app_client("ssm")
 
 
 @pytest.mark.parametrize("error", ["ThrottlingException", "InternalServerError", "AccessDeniedException"])
@@ -445,6 +439,21 @@ def test_a_key_read_from_ssm_is_used_and_cached_through_an_ssm_outage(
     assert first.status_code == second.status_code == 200, second.text
     assert faults.calls["GetParameter"] == 0  # served from the 300 s cache
     assert [r.headers.get("x-goog-api-key") for r in wired.requests] == ["ssm-gemini-key"] * 2
+
+
+def test_the_key_is_read_with_the_layers_own_bounded_ssm_client(
+    wired: FakeProviderServer, ssm_key: Any
+) -> None:
+    client = apps("chat")["chat"]
+    wired.script("gemini", designer("From the layer's client."))
+    parameter = {"Name": PARAM, "Type": "SecureString", "Value": "stubbed-key", "Version": 1}
+    with Stubber(ssm_key) as stub:
+        stub.add_response("get_parameter", {"Parameter": parameter}, {"Name": PARAM, "WithDecryption": True})
+        response = billable_post("chat", client)
+
+    assert response.status_code == 200, response.text
+    assert [r.headers.get("x-goog-api-key") for r in wired.requests] == ["stubbed-key"]
+    assert ssm_key.meta.config.read_timeout == 5  # not boto3's default 60 s
 
 
 # --------------------------------------------------------------------------- the job worker (F15)

@@ -5,6 +5,9 @@ Values are cached for five minutes by Powertools parameters and never logged.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from shatably.errors import ProblemError
 from shatably.settings import ProviderName, get_settings
 
@@ -18,10 +21,8 @@ def get_api_key(provider: ProviderName) -> str:
         return env_key
     if not param_name:
         raise ProblemError("config_unavailable", detail=f"No API key is configured for {provider}.")
-    from aws_lambda_powertools.utilities import parameters
-
     try:
-        value = parameters.get_parameter(param_name, decrypt=True, max_age=_MAX_AGE_SECONDS)
+        value = _ssm().get(param_name, decrypt=True, max_age=_MAX_AGE_SECONDS)
     except Exception as exc:  # SSM down, throttled, missing: all one answer to the caller
         raise ProblemError(
             "config_unavailable",
@@ -33,9 +34,17 @@ def get_api_key(provider: ProviderName) -> str:
     return value.strip()
 
 
+@lru_cache(maxsize=1)
+def _ssm() -> Any:
+    """Powertools' SSM provider on the layer's own client: the same bounded timeouts and standard
+    retries as every other AWS call, instead of a second session with boto3's defaults (60 s reads)."""
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
+
+    from shatably.storage.aws import client
+
+    return SSMProvider(boto3_client=client("ssm"))
+
+
 def clear_cache() -> None:
-    try:
-        from aws_lambda_powertools.utilities import parameters
-    except ImportError:  # pragma: no cover - powertools is a layer dependency
-        return
-    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    """Forget cached values and the provider (and so its client)."""
+    _ssm.cache_clear()

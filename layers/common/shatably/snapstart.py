@@ -37,7 +37,7 @@ def after_restore() -> None:
 _CLIENT_CACHES = (
     ("shatably.providers.gemini", "_clients"),  # genai.Client per base URL and API version
     ("shatably.providers.openai_provider", "_clients"),  # AsyncOpenAI per event loop
-)  # (Powertools' SSM provider and its client go with reset_settings: parameters.clear_caches())
+)  # (the SSM provider and its cached keys go with reset_settings: secrets.clear_cache())
 _LRU_CACHES = (("shatably.billing", "_persistence_layer"),)  # idempotency layer on a DynamoDB client
 
 
