@@ -97,7 +97,7 @@ def main() -> None:
         "body": str(response.get("body"))[:300] if response.get("statusCode") != 200 else "",
         "modules": sorted(
             name
-            for name in ("openai", "google.genai", "boto3", "PIL.Image", "pillow_heif")
+            for name in ("openai", "google.genai", "botocore.session", "PIL.Image", "pillow_heif")
             if name in sys.modules
         ),
     }

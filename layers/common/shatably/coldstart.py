@@ -3,7 +3,7 @@
 A function's INIT creates ~1M objects that live as long as the process (modules, classes, pydantic
 validators, FastAPI routes), and its first invocation adds more of the same kind (AWS clients and
 their service models, the provider SDK's types). The collector would walk them again and again
-while they are being created, for nothing: ~40 ms of a ~300 ms cold start (``make bench``).
+while they are being created, for nothing: ~35 ms of a ~300 ms cold start (``make bench``).
 
 Each function's ``app.py`` imports this first; ``lambda_entry`` (its last statement) calls
 ``init_done`` and wraps the handler in ``first_call_paused``. ``init_done`` moves the survivors into
