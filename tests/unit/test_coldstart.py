@@ -53,26 +53,55 @@ def test_collection_runs_normally_once_the_function_has_initialised(name: str) -
     assert result.stdout.strip().endswith("ok")
 
 
-def test_the_first_call_runs_without_collection_and_the_rest_with_it() -> None:
+HTTP_EVENT = {"httpMethod": "POST", "path": "/chat", "requestContext": {"requestId": "r1"}}
+SQS_EVENT = {"Records": [{"eventSource": "aws:sqs", "body": "{}"}]}
+
+
+def test_the_first_api_request_runs_without_collection_and_the_rest_with_it() -> None:
     import gc
 
-    from shatably.coldstart import first_call_paused
+    from shatably.web.entry import first_request_uncollected
 
     seen: list[bool] = []
 
-    def handler(fail: bool) -> str:
+    def handler(event: dict[str, object], context: object) -> dict[str, object]:
         seen.append(gc.isenabled())
-        if fail:
+        if context == "fail":
             raise RuntimeError("the first request failed")
-        return "ok"
+        return {"statusCode": 200}
 
-    wrapped = first_call_paused(handler)
-    try:
-        with pytest.raises(RuntimeError):
-            wrapped(True)
-        assert gc.isenabled()  # even when the first call fails
-        assert wrapped(False) == "ok"
-    finally:
-        gc.enable()
-        gc.unfreeze()
+    wrapped = first_request_uncollected(handler)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        wrapped(HTTP_EVENT, "fail")
+    assert gc.isenabled()  # even when the first request fails
+    wrapped(HTTP_EVENT, None)
     assert seen == [False, True]
+
+
+def test_a_first_worker_event_is_collected_as_usual() -> None:
+    import gc
+
+    from shatably.web.entry import first_request_uncollected
+
+    seen: list[bool] = []
+
+    def handler(event: dict[str, object], context: object) -> None:
+        seen.append(gc.isenabled())
+
+    first_request_uncollected(handler)(SQS_EVENT, None)  # a job may run for minutes
+    assert seen == [True]
+
+
+def test_only_a_function_module_pauses_collection() -> None:
+    """Tools and tests that import the layer's entry helpers keep a collecting process."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, shatably.web.entry; print(gc.isenabled())"],
+        env={**os.environ, "PYTHONPATH": str(REPO / "layers" / "common")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"

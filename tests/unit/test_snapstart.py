@@ -113,3 +113,56 @@ def test_restore_empties_module_level_client_caches(monkeypatch: pytest.MonkeyPa
     snapstart.after_restore()
 
     assert fake._clients == {}
+
+
+def test_our_services_need_no_listing_and_other_services_still_resolve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Role and SSO profiles make botocore create sts/sso clients from the same session."""
+    from botocore.loaders import Loader
+
+    from shatably.storage import aws
+
+    listed: list[str] = []
+    full_listing = Loader.list_available_services
+
+    def counting(self: Loader, type_name: str) -> list[str]:
+        listed.append(type_name)
+        names: list[str] = full_listing(self, type_name)
+        return names
+
+    aws.reset_clients()
+    aws._loader.cache_clear()
+    monkeypatch.setattr(Loader, "list_available_services", counting)
+    try:
+        aws.client("dynamodb")
+        assert listed == []  # no walk over botocore's ~400 service directories
+        sts = aws._session().create_client("sts", region_name="us-east-1")
+        assert sts.meta.service_model.service_name == "sts" and listed
+    finally:
+        aws.reset_clients()
+        aws._loader.cache_clear()
+
+
+def test_the_snapshot_holds_every_module_a_first_request_can_need() -> None:
+    """Checked in a fresh interpreter: in this one, other tests have imported everything already."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    probe = (
+        "import sys; from shatably import snapstart; snapstart.before_snapshot(('chat',)); "
+        "from shatably.storage import aws; "
+        "wanted = ['boto3', 'botocore.session', 'PIL.Image', 'shatably.images', "
+        "'shatably.providers.offline', "
+        "'aws_lambda_powertools.utilities.idempotency.persistence.dynamodb', "
+        "'aws_lambda_powertools.utilities.parameters']; "
+        "print(sorted(set(wanted) - set(sys.modules)), aws.client.cache_info().currsize)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(repo / "layers" / "common"), "CHAT_PROVIDER": "offline"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[] 0"  # all imported, and no client (so no credentials) made

@@ -1,47 +1,21 @@
-"""Importing this module pauses the cyclic garbage collector until the function has initialised.
+"""Importing this module pauses the cyclic garbage collector while a function initialises.
 
 A function's INIT creates ~1M objects that live as long as the process (modules, classes, pydantic
-validators, FastAPI routes), and its first invocation adds more of the same kind (AWS clients and
-their service models, the provider SDK's types). The collector would walk them again and again
-while they are being created, for nothing: ~35 ms of a ~300 ms cold start (``make bench``).
+validators, FastAPI routes), and its first request adds more of the same kind (AWS clients and
+their service models). The collector would walk them again and again while they are being
+created, for nothing: ~35 ms of a ~300 ms cold start (``make bench``).
 
-Each function's ``app.py`` imports this first; ``lambda_entry`` (its last statement) calls
-``init_done`` and wraps the handler in ``first_call_paused``. ``init_done`` moves the survivors into
-the permanent generation, so later collections never walk them again either.
+Only a function's ``app.py`` imports this, as its first statement. ``lambda_entry`` (the app's last
+statement) freezes what INIT made and turns collection back on (``shatably.web.entry``), pausing it
+once more for the first request only when that is an API Gateway request: a job the first call
+runs may last minutes and must be collected as it goes.
+
+The cost: whatever garbage cycles INIT leaves (~0.5 MB, measured) are frozen with the rest and
+never freed; collecting first would cost more time than the pause saves.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 gc.disable()
-
-
-def init_done() -> None:
-    gc.freeze()
-    gc.enable()
-
-
-def first_call_paused(handler: Callable[P, R]) -> Callable[P, R]:
-    """``handler``, with the collector paused during its first call (then as ``init_done``)."""
-    first = True
-
-    @functools.wraps(handler)
-    def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        nonlocal first
-        if not first:
-            return handler(*args, **kwargs)
-        first = False
-        gc.disable()
-        try:
-            return handler(*args, **kwargs)
-        finally:
-            init_done()
-
-    return call

@@ -56,6 +56,11 @@ def _forget_module_caches() -> None:
 
 def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:
     """Import what the first request after a restore needs; returns the provider adapters imported."""
+    # Keyed (idempotent) requests and provider keys kept in SSM reach boto3 through Powertools'
+    # idempotency persistence and parameters, which import it at module level.
+    import aws_lambda_powertools.utilities.idempotency.persistence.dynamodb
+    import aws_lambda_powertools.utilities.parameters  # noqa: F401
+
     import shatably.images  # noqa: F401  # Pillow and the pipeline, loaded on first use otherwise
     from shatably.providers import registry
     from shatably.storage.aws import preload_models

@@ -7,18 +7,34 @@ built lazily so a route that never touches AWS never imports botocore's client m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from shatably.errors import ProblemError
 from shatably.observability import logger
 from shatably.settings import get_settings
 
-# Every service the layer (and Powertools' idempotency and parameters, which take our clients or
-# their own boto3 session) calls through these clients.
+# Every service the layer calls through these clients (Powertools' idempotency and parameters
+# included: they are given ours).
 SERVICES = ("dynamodb", "events", "s3", "sqs", "ssm")
+
+
+class _OurServicesFirst(list[str]):
+    """The service names botocore checks a client's service against, ours known in advance.
+
+    botocore lists every service directory it ships (~400, ~15 ms of a cold start) to check a name.
+    Ours need no listing; any other name (``sts``, ``sso``, ``signin``: clients that botocore's own
+    credential providers create for role and SSO profiles) is checked against the full listing.
+    """
+
+    def __init__(self, full_listing: Callable[[], list[str]]) -> None:
+        super().__init__(SERVICES)
+        self._full_listing = full_listing
+
+    def __contains__(self, name: object) -> bool:
+        return list.__contains__(self, name) or name in self._full_listing()
 
 
 @lru_cache(maxsize=1)
@@ -32,10 +48,8 @@ def _loader() -> Any:
     from botocore.loaders import Loader
 
     class KnownServicesLoader(Loader):  # type: ignore[misc]
-        # botocore checks a service name against a listing of every service directory it ships
-        # (~400 directories, ~15 ms per cold start); the names we create are known in advance.
         def list_available_services(self, type_name: str) -> list[str]:
-            return list(SERVICES)
+            return _OurServicesFirst(partial(Loader.list_available_services, self, type_name))
 
     return KnownServicesLoader()
 

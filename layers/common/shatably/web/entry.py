@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable
 from typing import Any
 
-from shatably import coldstart, snapstart
+from shatably import snapstart
 from shatably.observability import logger, observed_handler
 from shatably.settings import Capability
 
@@ -36,7 +38,8 @@ def lambda_entry(
 ) -> Callable[..., Any]:
     """The Lambda handler; ``capabilities`` name the providers this function calls (SnapStart preload)."""
     snapstart.register(capabilities)
-    coldstart.init_done()
+    gc.freeze()  # INIT's objects live as long as the process: later collections skip them
+    gc.enable()  # paused by shatably.coldstart, the app's first import
 
     def route(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         if is_http_event(event):
@@ -46,4 +49,30 @@ def lambda_entry(
             raise ValueError("This function accepts only API Gateway events")
         return on_event(event, context)
 
-    return coldstart.first_call_paused(observed_handler(route))
+    return first_request_uncollected(observed_handler(route))
+
+
+def first_request_uncollected(handler: EventHandler) -> EventHandler:
+    """``handler``, with garbage collection paused during the first call if it is an API request.
+
+    The first request creates the AWS clients and loads their models, more long-lived objects
+    like INIT's (see ``shatably.coldstart``); a worker event may run a job for minutes, so it is
+    collected as usual. Afterwards nothing is frozen: garbage from the first request is freed.
+    """
+    first = True
+
+    @functools.wraps(handler)
+    def call(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
+        nonlocal first
+        if not first:
+            return handler(event, context)
+        first = False
+        if not (isinstance(event, dict) and is_http_event(event)) or not gc.isenabled():
+            return handler(event, context)
+        gc.disable()
+        try:
+            return handler(event, context)
+        finally:
+            gc.enable()
+
+    return call
