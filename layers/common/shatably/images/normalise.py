@@ -104,7 +104,7 @@ def from_pixels(im: Image.Image, size: tuple[int, int] | None = None) -> CleanIm
     if im.info:
         im = im.copy()
         im.info = {}
-    return CleanImage(im, "png", original[0], original[1])
+    return CleanImage(im, "png", original[0], original[1])  # what the provider used to send
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,6 @@ class Deadline:
         return self.remaining() <= 0
 
 
-async def resolve_deadline(request: Request) -> Deadline:
-    return deadline_for(request.scope.get("aws.context"), get_settings())
-
-
 def deadline_for(context: Any, settings: Settings) -> Deadline:
     budget = settings.request_deadline_seconds
     remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
@@ -123,5 +119,3 @@ async def resolve_call(request: Request, response: Response) -> Call:
 
 CurrentOwner = Annotated[Owner, Depends(resolve_owner)]
 CurrentCall = Annotated[Call, Depends(resolve_call)]
-RequestDeadline = Annotated[Deadline, Depends(resolve_deadline)]
-AppSettings = Annotated[Settings, Depends(get_settings)]
