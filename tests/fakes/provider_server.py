@@ -50,7 +50,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from tests.fakes import provider_models as models
-from tests.fakes.provider_reply import Reply
+from tests.fakes.provider_reply import Reply as Reply  # re-exported: tests script replies from here
 
 RouteName = Literal["gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions"]
 ROUTES: tuple[RouteName, ...] = (
