@@ -9,6 +9,7 @@ Routes:
     POST /v1/images/generations                                -> route "images_generate"
     POST /v1/images/edits  (multipart)                         -> route "images_edit"
     POST /v1/chat/completions                                  -> route "chat_completions"
+    POST /v1/responses                                         -> route "responses"
 
 Scripting: queue ``Reply`` objects per route (``server.script("gemini", Reply(...), ...)``); each
 request pops one, and an empty queue answers with a sensible default (text, JSON matching the
@@ -52,13 +53,16 @@ from starlette.types import Receive, Scope, Send
 from tests.fakes import provider_models as models
 from tests.fakes.provider_reply import Reply as Reply  # re-exported: tests script replies from here
 
-RouteName = Literal["gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions"]
+RouteName = Literal[
+    "gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions", "responses"
+]
 ROUTES: tuple[RouteName, ...] = (
     "gemini",
     "gemini_stream",
     "images_generate",
     "images_edit",
     "chat_completions",
+    "responses",
 )
 
 _GEMINI_STATUS = {
@@ -446,6 +450,7 @@ class FakeProviderServer:
                 Route("/v1/images/generations", self._images_generate, methods=["POST"]),
                 Route("/v1/images/edits", self._images_edit, methods=["POST"]),
                 Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
+                Route("/v1/responses", self._responses, methods=["POST"]),
                 Route("/{version}/models/{target:path}", self._gemini, methods=["POST"]),
             ]
         )
@@ -557,8 +562,14 @@ class FakeProviderServer:
     ) -> dict[str, Any]:
         """A GenerateContentResponse (pr §2.3, rw §3-§5), spending thinking tokens inside the cap."""
         config = _field(body, "generationConfig") or {}
-        prompt_tokens, cached = self._gemini_prompt_tokens(name, model, body, reply)
-        usage: dict[str, Any] = reply.usage or {"promptTokenCount": prompt_tokens}
+        prompt_tokens, cached, by_modality = self._gemini_prompt_tokens(name, model, body, reply)
+        # Per-modality prompt counts ride on every 2.5+ answer (rw §3-§5 examples).
+        usage: dict[str, Any] = reply.usage or {
+            "promptTokenCount": prompt_tokens,
+            "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in by_modality.items()],
+        }
+        if reply.usage is None and model.image is not None:
+            usage |= {"serviceTier": "standard"}  # as on the real image answer (rw §4)
         if reply.usage is None and cached:
             # Implicit caching (rw §5): inside promptTokenCount, absent when nothing was cached.
             usage |= {
@@ -592,6 +603,15 @@ class FakeProviderServer:
             # Image refusals and candidate blocks (rw §4: IMAGE_OTHER carries ``content: {}``).
             if candidate["finishReason"] == "IMAGE_OTHER":
                 candidate["content"] = {}
+            if candidate["finishReason"] == "SAFETY":
+                # rw §5 [REAL CherryHQ/cherry-studio#696]: ratings with one blocked, one output token.
+                candidate["safetyRatings"] = [
+                    {"category": f"HARM_CATEGORY_{c}", "probability": "NEGLIGIBLE"}
+                    for c in ("HATE_SPEECH", "DANGEROUS_CONTENT", "HARASSMENT")
+                ] + [{"category": "HARM_CATEGORY_SEXUALLY_EXPLICIT", "probability": "HIGH", "blocked": True}]
+                output = 1
+                if reply.usage is None:
+                    usage |= {"candidatesTokenCount": output}
         else:
             parts, output, cut = self._gemini_parts(name, model, body, reply, cap - (thoughts or 0))
             candidate["content"] = {"parts": parts, "role": "model"}
@@ -619,10 +639,11 @@ class FakeProviderServer:
 
     def _gemini_prompt_tokens(
         self, name: str, model: models.GeminiModel, body: dict[str, Any], reply: Reply
-    ) -> tuple[int, int]:
-        """(promptTokenCount, cached tokens): words stand for tokens, each input image costs its
-        model's image tokens (rw §4), and a prompt sharing a long prefix with a recent one is served
-        from the implicit cache (rw §5) once the shared prefix reaches the model's minimum."""
+    ) -> tuple[int, int, dict[str, int]]:
+        """(promptTokenCount, cached tokens, tokens per modality): words stand for tokens, each input
+        image costs its model's image tokens (rw §4), and a prompt sharing a long prefix with a
+        recent one is served from the implicit cache (rw §5) once the shared prefix reaches the
+        model's minimum."""
         tokens: list[str] = []
         system = _field(body, "systemInstruction")
         for content in ([system] if isinstance(system, dict) else []) + list(_field(body, "contents") or []):
@@ -638,7 +659,9 @@ class FakeProviderServer:
             if reply.cached_tokens is not None
             else self._cached_prefix(name, tokens, model.cache_minimum)
         )
-        return max(1, len(tokens)), cached
+        images = sum(1 for token in tokens if token.startswith("<image:"))
+        by_modality = {"TEXT": max(1, len(tokens) - images)} | ({"IMAGE": images} if images else {})
+        return max(1, len(tokens)), cached, by_modality
 
     def _cached_prefix(self, key: str, tokens: list[str], minimum: int) -> int:
         with self._lock:
@@ -704,9 +727,13 @@ class FakeProviderServer:
             parts.append(
                 {"inlineData": {"mimeType": sniff_mime(data), "data": base64.b64encode(data).decode()}}
             )
-        if name.startswith("gemini-3") and parts:
-            # rw §3: Gemini 3 signs the last part (the final image on image models).
-            parts[-1]["thoughtSignature"] = base64.b64encode(b"fake-thought-signature").decode()
+        signature = base64.b64encode(b"fake-thought-signature").decode()
+        calls = [p for p in parts if "functionCall" in p]
+        if calls and model.thinking is not None:
+            calls[0]["thoughtSignature"] = signature  # rw §3: on the first functionCall part
+        elif name.startswith("gemini-3") and parts:
+            # rw §3: without calls, Gemini 3 signs the last part (the final image on image models).
+            parts[-1]["thoughtSignature"] = signature
         return parts, output, cut
 
     @staticmethod
@@ -881,6 +908,78 @@ class FakeProviderServer:
         if not await self._delay(request, reply):
             return Response(status_code=499)
         return self._finish(reply, self._chat_answer(body, reply))
+
+    async def _responses(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            body = {}
+        self._record(
+            RecordedRequest(
+                route="responses",
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                json=body,
+                model=body.get("model"),
+            )
+        )
+        if (denied := self._openai_unauthorized(request)) is not None:
+            return denied
+        effort = (body.get("reasoning") or {}).get("effort")
+        as_chat = {"model": body.get("model")} | ({"reasoning_effort": effort} if effort else {})
+        if (refusal := _first(rule(as_chat) for rule in models.CHAT_RULES)) is not None:
+            return self._openai_refusal(refusal)
+        reply = self._next("responses")
+        if not await self._delay(request, reply):
+            return Response(status_code=499)
+        return self._finish(reply, self._responses_answer(body, as_chat, reply))
+
+    def _responses_answer(
+        self, body: Mapping[str, Any], as_chat: Mapping[str, Any], reply: Reply
+    ) -> dict[str, Any]:
+        """The Responses API (rw §8): reasoning inside ``max_output_tokens``; at the cap the status is
+        ``incomplete`` with ``incomplete_details.reason: max_output_tokens`` [DOC via Switchyard#796;
+        SDK IncompleteDetails; the body is the reference's RECON]."""
+        prompt = max(
+            1, len(json.dumps(body.get("input")).split()) + len(str(body.get("instructions") or "").split())
+        )
+        reasoning = reply.thoughts if reply.thoughts is not None else models.openai_reasoning_spend(as_chat)
+        cap = int(body.get("max_output_tokens") or models.DEFAULT_OUTPUT_CAP)
+        output: list[dict[str, Any]] = [{"id": "rs_fake", "type": "reasoning", "summary": []}]
+        text = (
+            reply.text
+            if reply.text is not None
+            else "A fake designer's answer: warm oak, linen and soft light."
+        )
+        answer: dict[str, Any] = {"id": "resp_fake", "object": "response", "status": "completed"}
+        spent = min(reasoning, cap)
+        written, cut = 0, reasoning >= cap
+        if not cut:
+            text, written, cut = _cut_to(text, cap - reasoning)
+            output.append(
+                {
+                    "id": "msg_fake",
+                    "type": "message",
+                    "role": "assistant",
+                    "status": "incomplete" if cut else "completed",
+                    "content": [{"type": "output_text", "text": text, "annotations": []}],
+                }
+            )
+        if cut:
+            answer |= {"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}}
+        return answer | {
+            "model": body.get("model"),
+            "output": output,
+            "usage": {
+                "input_tokens": prompt,
+                "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens": spent + written,
+                "output_tokens_details": {"reasoning_tokens": spent},
+                "total_tokens": prompt + spent + written,
+            },
+        }
 
     def _chat_answer(self, body: Mapping[str, Any], reply: Reply) -> dict[str, Any]:
         response_format = body.get("response_format") or {}
