@@ -427,7 +427,7 @@ def same_shape(expected: Any, actual: Any, extra_keys: Collection[str] = (), pat
     if isinstance(expected, dict):
         assert isinstance(actual, dict), f"{path}: {actual!r}"
         assert not set(expected) - set(actual), f"{path}: missing {sorted(set(expected) - set(actual))}"
-        assert not set(actual) - set(expected) - extra_keys, (
+        assert not set(actual) - set(expected) - set(extra_keys), (
             f"{path}: extra {sorted(set(actual) - set(expected))}"
         )
         for key, value in expected.items():
