@@ -75,13 +75,19 @@ _GEMINI_STATUS = {
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
+# ``type`` per status for the generic ``openai_error`` helper: invalid_request_error as in the rw §6
+# 400s; a rate-limit 429 has type "tokens" or "requests" (rw §6); 403's is not in the reference.
 _OPENAI_ERROR_TYPE = {
     400: "invalid_request_error",
     401: "invalid_request_error",
     403: "permission_denied",
     404: "invalid_request_error",
-    429: "rate_limit_exceeded",
+    429: "requests",
 }
+# Headers on every OpenAI reply (rw §0, openai/openai-node#1477).
+_OPENAI_HEADERS = {"x-request-id": "req_fake", "openai-version": "2020-10-01", "openai-processing-ms": "12"}
+# Gemini's JSON content type (rw §0, googleapis/js-genai#907).
+_GEMINI_JSON = "application/json; charset=UTF-8"
 _FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
 
 
@@ -97,7 +103,8 @@ def gemini_error(
     reason: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Reply:
-    """Google's error envelope; ``retry_delay`` adds RetryInfo, ``quota`` a QuotaFailure."""
+    """Google's error envelope (rw §0) for tests that need only a status; ``retry_delay`` adds
+    RetryInfo, ``quota`` a per-day QuotaFailure. The real bodies, sourced, are in ``provider_shapes``."""
     details: list[dict[str, Any]] = []
     if quota:
         details.append(
@@ -491,14 +498,17 @@ class FakeProviderServer:
             return True
         return False
 
-    def _finish(self, reply: Reply, default: Any, *, media_type: str = "application/json") -> Response:
-        headers = dict(reply.headers)
+    def _finish(
+        self, reply: Reply, default: Any, *, media_type: str = "application/json", openai: bool = False
+    ) -> Response:
+        headers = (_OPENAI_HEADERS if openai else {}) | dict(reply.headers)
         if reply.reset:
             return _ResetResponse()
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, headers=headers, media_type=media_type)
         body = reply.body if reply.body is not None else default
-        return JSONResponse(body, status_code=reply.status, headers=headers)
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return Response(content, status_code=reply.status, headers=headers, media_type=media_type)
 
     def _headers(self, request: Request) -> dict[str, str]:
         return {k.lower(): v for k, v in request.headers.items()}
@@ -554,7 +564,7 @@ class FakeProviderServer:
             return Response(status_code=499)  # the client is gone; nobody reads this
         answer = self._gemini_answer(model, known, body, reply)
         if route == "gemini" or reply.status != 200 or reply.reset or reply.raw is not None:
-            return self._finish(reply, answer)
+            return self._finish(reply, answer, media_type=_GEMINI_JSON)
         return self._gemini_stream(answer, reply)
 
     def _gemini_answer(
@@ -780,9 +790,7 @@ class FakeProviderServer:
 
     @staticmethod
     def _openai_refusal(reply: Reply) -> Response:
-        # OpenAI's headers on every reply (rw §0), here on the refusals the rules produce.
-        headers = {"x-request-id": "req_fake", "openai-version": "2020-10-01", "openai-processing-ms": "12"}
-        return JSONResponse(reply.body, status_code=reply.status, headers=headers | reply.headers)
+        return JSONResponse(reply.body, status_code=reply.status, headers=_OPENAI_HEADERS | reply.headers)
 
     async def _images_generate(self, request: Request) -> Response:
         try:
@@ -808,7 +816,9 @@ class FakeProviderServer:
         if not await self._delay(request, reply):
             return Response(status_code=499)
         size = _openai_size(body.get("size"))
-        return self._finish(reply, self._images_answer(body, size, int(body.get("n") or 1), reply))
+        return self._finish(
+            reply, self._images_answer(body, size, int(body.get("n") or 1), reply), openai=True
+        )
 
     async def _images_edit(self, request: Request) -> Response:
         form = await request.form()
@@ -849,7 +859,9 @@ class FakeProviderServer:
         params = fields | {
             "image_tokens": str(models.openai_image_tokens(fields.get("model", ""), fallback, "low"))
         }
-        return self._finish(reply, self._images_answer(params, size, int(fields.get("n") or 1), reply))
+        return self._finish(
+            reply, self._images_answer(params, size, int(fields.get("n") or 1), reply), openai=True
+        )
 
     def _images_answer(
         self, params: Mapping[str, Any], size: tuple[int, int], n: int, reply: Reply
@@ -907,7 +919,7 @@ class FakeProviderServer:
         reply = self._next("chat_completions")
         if not await self._delay(request, reply):
             return Response(status_code=499)
-        return self._finish(reply, self._chat_answer(body, reply))
+        return self._finish(reply, self._chat_answer(body, reply), openai=True)
 
     async def _responses(self, request: Request) -> Response:
         try:
@@ -934,7 +946,7 @@ class FakeProviderServer:
         reply = self._next("responses")
         if not await self._delay(request, reply):
             return Response(status_code=499)
-        return self._finish(reply, self._responses_answer(body, as_chat, reply))
+        return self._finish(reply, self._responses_answer(body, as_chat, reply), openai=True)
 
     def _responses_answer(
         self, body: Mapping[str, Any], as_chat: Mapping[str, Any], reply: Reply
