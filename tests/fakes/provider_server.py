@@ -16,6 +16,11 @@ request pops one, and an empty queue answers with a sensible default (text, JSON
 requested schema, or a real PNG/JPEG/WebP made with Pillow at the requested size). Every request is
 recorded (``server.requests``) with its headers, parsed JSON or multipart fields and files.
 
+What the real APIs refuse, each route refuses first: its rule list in ``provider_models``
+(``GEMINI_RULES``, ``IMAGES_GENERATE_RULES``, ``IMAGES_EDIT_RULES``, ``CHAT_RULES``; append a rule to
+teach the fake a new refusal). The real bodies, each naming its source, are built in
+``provider_shapes``; ``realworld_examples.json`` and the contract test keep both honest.
+
 Standalone (stress tests, local development): ``python -m tests.fakes.provider_server --port 8765``.
 Another process can then script it over HTTP: ``POST /__fake__/script/{route}`` with a ``Reply`` as
 JSON (bytes as base64), ``POST /__fake__/reset``, ``GET /__fake__/requests``.
