@@ -41,7 +41,9 @@ def routes(template: str, overrides: dict[str, str]) -> dict[str, Any]:
                     "function": route.function_name,
                     "methods": sorted(route.methods),
                     "path": route.path,
-                    "authorizer": route.authorizer_object.authorizer_name if route.authorizer_object else None,
+                    "authorizer": route.authorizer_object.authorizer_name
+                    if route.authorizer_object
+                    else None,
                     "event_type": str(route.event_type),
                 }
                 for route in api.routes
@@ -52,7 +54,9 @@ def routes(template: str, overrides: dict[str, str]) -> dict[str, Any]:
             route.authorizer_object.authorizer_name: {
                 "function": route.authorizer_object.lambda_name,
                 "type": route.authorizer_object.type,
-                "identity_sources": sorted(str(i.header_name) for i in route.authorizer_object.identity_sources),
+                "identity_sources": sorted(
+                    str(i.header_name) for i in route.authorizer_object.identity_sources
+                ),
             }
             for route in api.routes
             if route.authorizer_object is not None

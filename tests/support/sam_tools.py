@@ -19,7 +19,7 @@ def probe(*args: str, stdin: Any = None) -> Any:
     assert SAM_PYTHON.exists(), f"no SAM CLI at {SAM_PYTHON.relative_to(ROOT)}: run make .venv-sam/bin/sam"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env |= {"AWS_DEFAULT_REGION": "eu-central-1", "SAM_CLI_TELEMETRY": "0"}
-    completed = subprocess.run(  # noqa: S603  # our own interpreter and script
+    completed = subprocess.run(  # our own interpreter and script
         [str(SAM_PYTHON), str(PROBE), *args],
         input=None if stdin is None else json.dumps(stdin),
         capture_output=True,

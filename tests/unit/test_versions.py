@@ -19,7 +19,14 @@ from local.cfn_yaml import load_template
 from tests.support.sam_tools import translate
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = ("ChatFunction", "GenerateFunction", "EditFunction", "GenerateWorker", "EditWorker", "AuthorizerFunction")
+FUNCTIONS = (
+    "ChatFunction",
+    "GenerateFunction",
+    "EditFunction",
+    "GenerateWorker",
+    "EditWorker",
+    "AuthorizerFunction",
+)
 
 
 def packaged(layer_key: str, code_keys: dict[str, str] | None = None) -> dict[str, Any]:
