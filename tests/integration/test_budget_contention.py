@@ -121,7 +121,8 @@ def _inject_conflicts(every: int) -> Counter[str]:
             seen["conflicts"] += 1
         error = {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}
         meta = {"HTTPStatusCode": 400, "HTTPHeaders": {}}
-        parsed = {"Error": error, "CancellationReasons": [{"Code": "None"}, CONFLICT], "ResponseMetadata": meta}
+        reasons = [{"Code": "None"}, CONFLICT]
+        parsed = {"Error": error, "CancellationReasons": reasons, "ResponseMetadata": meta}
         return AWSResponse("https://dynamodb.invalid", 400, {}, None), parsed
 
     ddb.meta.events.register("before-call.dynamodb.TransactWriteItems", maybe_conflict)
@@ -147,10 +148,8 @@ def test_fifty_concurrent_image_requests_under_contention_get_no_503(
     assert Counter(r.status_code for r in responses) == {200: 50}, [r.text[:200] for r in responses][:3]
     assert seen["conflicts"] >= 10 and len(pauses) == seen["conflicts"]
     assert global_usage()["images"] == 50
-    used = [
-        atomic_aws.ddb.get_item(TableName=TABLE, Key={"pk": {"S": f"BUDGET#{today()}#{s}"}, "sk": {"S": "DAY"}})
-        for s in range(BUDGET_SHARDS)
-    ]
+    keys = [{"pk": {"S": f"BUDGET#{today()}#{s}"}, "sk": {"S": "DAY"}} for s in range(BUDGET_SHARDS)]
+    used = [atomic_aws.ddb.get_item(TableName=TABLE, Key=key) for key in keys]
     assert sum("Item" in u for u in used) > 1  # spread over shards, not one hot item
 
 

@@ -25,7 +25,7 @@ def translate(templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         def load(self) -> dict[str, str]:
             return {}
 
-    return [transform(t, {}, NoManagedPolicies()) for t in templates]  # type: ignore[arg-type]
+    return [transform(t, {}, NoManagedPolicies()) for t in templates]
 
 
 def routes(template: str, overrides: dict[str, str]) -> dict[str, Any]:

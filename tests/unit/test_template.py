@@ -174,9 +174,10 @@ def test_globals_runtime_arch_layer_tracing_logging(template, globals_fn) -> Non
 def test_snapstart_on_published_versions(globals_fn, resources) -> None:
     assert globals_fn["SnapStart"] == {"ApplyOn": "PublishedVersions"}
     assert globals_fn["AutoPublishAlias"] == "live"  # SnapStart only applies to versions
-    for name in [*API_FUNCTIONS, *WORKERS]:
+    for name in [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]:
         assert "SnapStart" not in props(resources, name)
         assert "AutoPublishAlias" not in props(resources, name)
+        assert props(resources, name)["AutoPublishAliasAllProperties"] is True  # test_versions.py
 
 
 def test_api_functions_and_workers_share_code_and_the_layer(resources) -> None:
@@ -272,9 +273,11 @@ def test_protected_routes_get_the_authorizer_only_when_enabled(template, resourc
     for name in ROUTES:
         for event in api_events(resources[name]):
             assert event["Method"] == event["Method"].lower()
-    schemes = p["DefinitionBody"]["components"]["securitySchemes"]["Fn::If"]
+    # The !If sits on the scheme: SAM CLI reads securitySchemes as a map (sam local start-api).
+    schemes = p["DefinitionBody"]["components"]["securitySchemes"]["ShatablyJwt"]["Fn::If"]
     assert schemes[0] == "AuthEnabled"
-    authorizer = schemes[1]["ShatablyJwt"]["x-amazon-apigateway-authorizer"]
+    assert schemes[2] == {"Ref": "AWS::NoValue"}
+    authorizer = schemes[1]["x-amazon-apigateway-authorizer"]
     assert authorizer["type"] == "token"
     assert "AuthorizerFunctionAliaslive" in sub_text(authorizer["authorizerUri"])
     assert template["Conditions"]["AuthEnabled"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]}
@@ -328,12 +331,20 @@ def test_stage_throttles_sit_below_reserved_concurrency(template, resources) -> 
     assert stage_wide["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
     billable = {(s["ResourcePath"], s["HttpMethod"]) for s in settings if s is not stage_wide}
     assert billable == {("/~1chat", "POST"), ("/~1image~1generate", "POST"), ("/~1edit", "POST")}
+    # Checked against production's reservations (the template's default is none: new accounts).
+    prod = dict(
+        o.split("=", 1)
+        for o in tomllib.loads((ROOT / "samconfig.toml").read_text())["prod"]["global"]["parameters"][
+            "parameter_overrides"
+        ]
+    )
     smallest = min(
-        default(template, p)
+        int(prod[p])
         for p in ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
     )
     assert default(template, "BillableBurstLimit") <= smallest
     assert default(template, "BillableRateLimit") * 10 <= smallest  # ~10 s per billable call
+    assert int(prod["WorkerReservedConcurrency"]) >= 2  # the SQS event source's minimum
 
 
 def test_reserved_concurrency_only_when_positive(template, resources) -> None:
@@ -348,11 +359,8 @@ def test_reserved_concurrency_only_when_positive(template, resources) -> None:
             "Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]
         }
         assert template["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "0"]}]}
-    assert [default(template, p) for p in ("ChatReservedConcurrency", "GenerateReservedConcurrency")] == [
-        20,
-        10,
-    ]
-    assert [default(template, p) for p in ("EditReservedConcurrency", "WorkerReservedConcurrency")] == [10, 5]
+    reserved = ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
+    assert [default(template, p) for p in (*reserved, "WorkerReservedConcurrency")] == [0, 0, 0, 0]
 
 
 # ---------------------------------------------------------------- configuration
@@ -593,10 +601,11 @@ def test_outputs(template) -> None:
 def test_samconfig() -> None:
     config = tomllib.loads((ROOT / "samconfig.toml").read_text())
     default_env = config["default"]
-    assert default_env["global"]["parameters"]["stack_name"] == "shatably-dev"
+    assert config["dev"]["global"]["parameters"]["stack_name"] == "shatably-dev"
     assert default_env["build"]["parameters"] == {"cached": True, "parallel": True}
     assert default_env["validate"]["parameters"]["lint"] is True
-    for env in ("default", "prod"):
+    assert "deploy" not in default_env  # deploys name their environment
+    for env in ("dev", "prod"):
         deploy = config[env]["deploy"]["parameters"]
         assert "CAPABILITY_IAM" in deploy["capabilities"]
         assert deploy["resolve_s3"] is True
@@ -604,7 +613,7 @@ def test_samconfig() -> None:
         assert deploy["region"]
     assert config["prod"]["global"]["parameters"]["stack_name"] == "shatably-prod"
     parameters = set(load_template(TEMPLATE)["Parameters"])
-    for env in ("default", "prod"):
+    for env in ("default", "dev", "prod"):
         for override in config[env]["global"]["parameters"]["parameter_overrides"]:
             key, _, value = override.partition("=")
             assert key in parameters and value, override  # SAM CLI refuses "Key=" with no value

@@ -44,7 +44,7 @@ def _persistence_layer(table_name: str, ttl_seconds: int, ddb: Any) -> Any:
     records are their own partition instead of one hot partition for the whole service."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-    class PerOwnerPersistenceLayer(DynamoDBPersistenceLayer):  # type: ignore[misc]
+    class PerOwnerPersistenceLayer(DynamoDBPersistenceLayer):
         def _get_key(self, idempotency_key: str) -> dict[str, Any]:
             return {"pk": {"S": f"IDEMPOTENCY#{_owner.get()}"}, "sk": {"S": idempotency_key}}
 
