@@ -50,8 +50,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/common/shatably functions local tests bench security
 
-cfn-lint: $(STAMP)
-	$(BIN)/cfn-lint template.yaml
+cfn-lint: $(STAMP)  # with the serverless rules (cfn-lint-serverless)
+	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 
 validate: $(SAM)
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint

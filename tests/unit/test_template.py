@@ -309,7 +309,12 @@ def test_gateway_responses_are_problem_json(resources) -> None:
     for kind, response in responses.items():
         headers = response["ResponseParameters"]["Headers"]
         assert headers["Content-Type"] == "'application/problem+json'", kind
-        assert headers.get("Access-Control-Allow-Origin") != "'*'"
+        # Readable by the browser app: the one configured origin, else the caller's (see template).
+        assert headers["Access-Control-Allow-Origin"] == {
+            "Fn::If": ["SingleOrigin", {"Fn::Sub": "'${AllowedOrigins}'"}, "method.request.header.Origin"]
+        }, kind
+        assert headers["Vary"] == "'Origin'"
+        assert "Retry-After" in headers["Access-Control-Expose-Headers"]
         assert "Access-Control-Allow-Credentials" not in headers
         # VTL variables are the only non-JSON part of the templates.
         text = re.sub(r"\$context\.[A-Za-z.]+", "x", response["ResponseTemplates"]["application/json"])
@@ -578,7 +583,9 @@ def test_workers_consume_their_queue_and_inbound_events(resources) -> None:
         assert rule["EventBusName"] == {"Ref": "EventBus"}
         assert rule["Pattern"] == {"source": ["shatably.client"], "detail-type": [detail_type]}
         on_failure = props(resources, worker)["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
-        assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}}
+        # Lambda's failure records, not raw job messages: their own queue, so each DLQ redrives.
+        assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["InvocationFailureQueue", "Arn"]}}
+        assert rule["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
     assert resources["EventBus"]["Type"] == "AWS::Events::EventBus"
 
 
@@ -670,18 +677,91 @@ def test_sample_job_events_carry_the_job_payload() -> None:
 
 
 def test_cfn_lint_passes() -> None:
+    """cfn-lint with the serverless rules (cfn-lint-serverless), as `make cfn-lint` runs it."""
     from cfnlint.api import ManualArgs, lint_file  # type: ignore[import-untyped]
 
-    matches = lint_file(TEMPLATE, ManualArgs(regions=["us-east-1"]))
+    args = ManualArgs(regions=["us-east-1"], append_rules=["cfn_lint_serverless.rules"])
+    matches = lint_file(TEMPLATE, args)
     assert not matches, "\n".join(str(m) for m in matches)
 
 
-def test_gateway_responses_never_reflect_an_arbitrary_origin() -> None:
-    """A gateway response cannot check the allow-list, so it must not emit Allow-Origin at all."""
-    from local.cfn_yaml import load_template
+# ---------------------------------------------------------------- operations
 
-    template = load_template("template.yaml")
-    api = template["Resources"]["ShatablyApi"]["Properties"]
-    for name, response in api["GatewayResponses"].items():
-        headers = (response.get("ResponseParameters") or {}).get("Headers") or {}
-        assert "Access-Control-Allow-Origin" not in headers, name
+
+ALARMED_FUNCTIONS = [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]
+DEAD_LETTER_QUEUES = ("JobsDeadLetterQueue", "InvocationFailureQueue", "EventsDeadLetterQueue")
+
+
+def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: r for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+
+
+def test_every_alarm_notifies_the_topic_parameter(template, resources) -> None:
+    assert default(template, "AlarmTopicArn") == ""
+    no_topic = {"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}
+    assert template["Conditions"]["HasAlarmTopic"] == {"Fn::Not": [no_topic]}
+    found = alarms(resources)
+    assert len(found) >= 2 * len(ALARMED_FUNCTIONS) + len(DEAD_LETTER_QUEUES) + 6
+    topic = {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    for name, alarm in found.items():
+        assert alarm["Properties"]["AlarmActions"] == topic, name
+        assert alarm["Properties"]["OKActions"] == topic, name
+        assert alarm["Properties"]["TreatMissingData"] == "notBreaching", name
+
+
+def test_lambda_errors_and_throttles_are_alarmed_per_function(resources) -> None:
+    found = alarms(resources)
+    for function in ALARMED_FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            alarm = found[f"{function}{metric}Alarm"]
+            p = alarm["Properties"]
+            assert (p["Namespace"], p["MetricName"]) == ("AWS/Lambda", metric)
+            assert p["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+            assert alarm.get("Condition") == resources[function].get("Condition")
+
+
+def test_dead_letter_queues_are_alarmed_and_separate(resources) -> None:
+    found = alarms(resources)
+    for queue in DEAD_LETTER_QUEUES:
+        p = found[f"{queue}DepthAlarm"]["Properties"]
+        assert p["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        assert p["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
+        assert p["Threshold"] == 1
+        assert resources[queue]["Properties"]["MessageRetentionPeriod"] == 1209600
+    policy = props(resources, "EventsDeadLetterQueuePolicy")["PolicyDocument"]["Statement"][0]
+    assert policy["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "rule/${AWS::StackName}-bus/*" in sub_text(policy["Condition"]["ArnLike"]["aws:SourceArn"])
+
+
+def test_api_and_application_alarms(template, resources) -> None:
+    found = alarms(resources)
+    latency = found["ApiLatencyP99Alarm"]["Properties"]
+    assert latency["ExtendedStatistic"] == "p99"
+    assert 20_000 <= latency["Threshold"] < GATEWAY_LIMIT_SECONDS * 1000  # near the 29 s wall
+    math_alarms = ("Api5xxRateAlarm", "JobFailureRateAlarm", "ProviderErrorRateApiAlarm", "GlobalBudgetAlarm")
+    expressions = {
+        name: next(m["Expression"] for m in found[name]["Properties"]["Metrics"] if "Expression" in m)
+        for name in math_alarms
+    }
+    assert "5XXError" in json.dumps(found["Api5xxRateAlarm"]["Properties"]["Metrics"])
+    assert "JobsFailed" in json.dumps(found["JobFailureRateAlarm"]["Properties"]["Metrics"])
+    assert "ProviderErrors" in json.dumps(found["ProviderErrorRateJobsAlarm"]["Properties"]["Metrics"])
+    assert "${GlobalDailyImageBudget}" in sub_text(expressions["GlobalBudgetAlarm"])
+    for alarm in found.values():  # metric math: at most 10 metrics per alarm
+        assert len(alarm["Properties"].get("Metrics", [])) <= 10
+    # The metrics these alarms read are the ones the code emits.
+    layer = ROOT / "layers" / "common" / "shatably"
+    code = "\n".join(p.read_text() for p in layer.rglob("*.py"))
+    for metric in ("JobsFinished", "JobsFailed", "ProviderCall", "ProviderErrors", "BudgetImagesReserved"):
+        assert f'count("{metric}"' in code, metric
+
+
+def test_dashboard_and_api_tracing_parameter(template, resources) -> None:
+    assert resources["OperationsDashboard"]["Type"] == "AWS::CloudWatch::Dashboard"
+    body = sub_text(props(resources, "OperationsDashboard")["DashboardBody"])
+    shown = ("5XXError", "Latency", "Errors", "Throttles", "ApproximateNumberOfMessagesVisible")
+    emitted = ("JobsFailed", "ProviderErrors", "BudgetImagesReserved", "ProviderLatency", "ContentBlocked")
+    for metric in (*shown, *emitted):
+        assert metric in body, metric
+    assert default(template, "ApiTracing") == "false"
+    assert props(resources, "ShatablyApi")["TracingEnabled"] == {"Fn::If": ["ApiTracingEnabled", True, False]}
