@@ -364,6 +364,9 @@ def test_reserved_concurrency_only_when_positive(template, resources) -> None:
             "Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]
         }
         assert template["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "0"]}]}
+    # 1 would pass as a reservation but fail the SQS event source (minimum 2) mid-deploy.
+    (rule,) = template["Rules"]["WorkerConcurrencyNotOne"]["Assertions"]
+    assert rule["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WorkerReservedConcurrency"}, "1"]}]}
     reserved = ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
     assert [default(template, p) for p in (*reserved, "WorkerReservedConcurrency")] == [0, 0, 0, 0]
 
