@@ -57,8 +57,7 @@ validate: $(SAM)
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --config-env transform  # the SAM translator too
 
-# The layer is built with the repo's constraints.txt (what the tests ran on is what ships); SAM
-# copies layers/common to a scratch directory, so the path comes through the environment.
+# The layer is built with the repo's constraints.txt (what the tests ran on is what ships).
 export LAYER_CONSTRAINTS := $(CURDIR)/constraints.txt
 
 build: $(SAM)

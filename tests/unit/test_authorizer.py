@@ -286,3 +286,18 @@ def test_config_requires_issuer_and_audience(monkeypatch) -> None:
 def test_keys_are_fetched_over_https_only() -> None:
     with pytest.raises(ValueError, match="https"):
         app.fetch_json("http://keys.example.test/jwks.json")
+
+
+def test_the_sample_event_reaches_verification_and_is_refused(key, monkeypatch, issuer) -> None:
+    """events/authorizer_token.json (for `sam local invoke AuthorizerFunction`) is a well-formed
+    TOKEN event; its token is signed by no real key, so the answer is API Gateway's 401."""
+    from pathlib import Path
+
+    event = json.loads((Path(__file__).resolve().parents[2] / "events" / "authorizer_token.json").read_text())
+    monkeypatch.setenv("JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
+    monkeypatch.setattr(app, "_config", None)
+    monkeypatch.setattr(app, "_jwks", app.JwksCache(fetch=issuer))
+    assert app.bearer_token(event).count(".") == 2
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.handler(event, None)
