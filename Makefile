@@ -1,6 +1,9 @@
 # Shatably AI — the two commands that matter: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Lambda runs python3.13, so the venv (tests, lint, local runs) uses 3.13 when it is available
+# (pyenv or PATH); else python3, and `make install` says so.
+PY313 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+PYTHON ?= $(or $(PY313),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -20,7 +23,12 @@ export POWERTOOLS_METRICS_DISABLED ?= true
 install: $(STAMP)
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# A venv of another Python (e.g. 3.11 from before 3.13 was found) is rebuilt, not reused.
+	@want=$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])'); \
+	  have=$$($(BIN)/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null || true); \
+	  if [ "$$want" != "$$have" ]; then rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	@echo "venv: $$($(BIN)/python -c 'import sys; print("Python", sys.version.split()[0], "at", sys.base_prefix)')"
+	@$(BIN)/python -c 'import sys; sys.version_info[:2] == (3, 13) or print("venv: NOTE Lambda runs python3.13; no python3.13 found, tests run on this Python instead")'
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@# The layer and the repo on the venv's path, as Lambda mounts the layer at /opt/python.
@@ -42,12 +50,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/common/shatably functions local tests bench security
 
-cfn-lint: $(STAMP)
-	$(BIN)/cfn-lint template.yaml
+cfn-lint: $(STAMP)  # with the serverless rules (cfn-lint-serverless)
+	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 
 validate: $(SAM)
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --config-env transform  # the SAM translator too
+
+# The layer is built with the repo's constraints.txt (what the tests ran on is what ships).
+export LAYER_CONSTRAINTS := $(CURDIR)/constraints.txt
 
 build: $(SAM)
 	PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel
@@ -59,7 +70,7 @@ build-x86: $(SAM)  # a local x86_64 copy of the artefact, for the benchmarks
 browser:  # Debian's Chromium for the playground tests (Playwright never downloads a browser here)
 	bash scripts/install-browser.sh
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) $(SAM) browser  # the translator and SAM CLI tests run the tools in .venv-sam
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 unit: $(STAMP)
@@ -71,15 +82,19 @@ integration: $(STAMP)
 e2e: $(STAMP) browser
 	$(BIN)/python -m pytest tests/e2e
 
-audit: $(STAMP)  # strict: an incomplete audit (vulnerability data unreachable) fails
-	$(BIN)/python -m security.audit deps --strict
+audit: $(STAMP) build  # strict: an incomplete audit (vulnerability data unreachable) fails
+	$(BIN)/python -m security.audit deps --strict --layer $(LAYER_BUILD)
 	$(BIN)/python -m security.audit template
 
-supply-chain: $(STAMP)  # findings fail; unreachable vulnerability data warns loudly (AUDIT_STRICT=1 fails)
-	$(BIN)/python -m security.audit deps
+supply-chain: $(STAMP) build  # findings fail; unreachable vulnerability data warns loudly (AUDIT_STRICT=1 fails)
+	$(BIN)/python -m security.audit deps --layer $(LAYER_BUILD)
 	$(BIN)/python -m security.audit template
 
-test: lint typecheck cfn-lint validate supply-chain pytest
+LAYER_BUILD := .aws-sam/build/CommonLayer/python
+
+# `build` first: the artefact tests (tests/unit/test_artefact.py) check what `sam build` produced.
+test: lint typecheck cfn-lint validate build supply-chain
+	ARTEFACT_REQUIRED=1 $(MAKE) pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -104,7 +104,7 @@ def main() -> None:
         "body": str(response.get("body"))[:300] if response.get("statusCode") != 200 else "",
         "modules": sorted(
             name
-            for name in ("openai", "google.genai", "botocore.session", "PIL.Image", "pillow_heif")
+            for name in ("openai", "google.genai", "botocore.session", "PIL.Image", "pi_heif")
             if name in sys.modules
         ),
     }

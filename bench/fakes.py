@@ -103,7 +103,7 @@ class FakeTable:
             mine["images"] += images
             budget["images"] += images
 
-    def release(self, owner: str, *, requests: int, images: int) -> None:
+    def release(self, owner: str, *, requests: int, images: int, global_limit: int = 0) -> None:
         from shatably.storage.table import today
 
         with self._lock:

@@ -99,7 +99,9 @@ def lambda_environment(
         "AWS_EC2_METADATA_DISABLED": "true",
         "PYTHONUNBUFFERED": "1",
     }
-    env |= function.environment
+    # An empty template value never blanks the Lambda-like base above: the template declares
+    # AWS_ENDPOINT_URL empty only so that `sam local --env-vars` may set it.
+    env |= {name: value for name, value in function.environment.items() if value or name not in env}
     env |= _POWERTOOLS_LOCAL
     env |= {
         name: value

@@ -1,8 +1,9 @@
 """Supply chain and infrastructure checks, with one policy file: ``security/accepted-findings.toml``.
 
-``python -m security.audit deps [--strict]``
+``python -m security.audit deps [--strict] [--layer .aws-sam/build/CommonLayer/python]``
     The runtime dependencies (the pins in ``layers/common/requirements.txt`` plus everything they
-    pull in, as installed in this environment) against known vulnerabilities:
+    pull in, as installed in this environment, or with ``--layer`` as shipped in the built layer:
+    ``make test`` audits the artefact) against known vulnerabilities:
 
     1. offline: every pin meets the ``[minimum]`` versions of the policy (known-fixed CVEs);
     2. ``pip-audit`` (PyPI's vulnerability data) over the exact versions, ``--no-deps --disable-pip``;
@@ -46,6 +47,10 @@ POLICY = ROOT / "security" / "accepted-findings.toml"
 REQUIREMENTS = ROOT / "layers" / "common" / "requirements.txt"
 TEMPLATE = ROOT / "template.yaml"
 AUDIT_TIMEOUT_SECONDS = 300
+# In Lambda's python runtimes, not in our layer (layers/common/requirements.txt says why).
+RUNTIME_PROVIDED = frozenset(
+    {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"}
+)
 
 # cfn-lint rules that bear on security, run as mandatory: IAM policy validity and scope, secrets in
 # parameters and dynamic references, Lambda permissions, S3 access, retention of stateful data and
@@ -142,10 +147,19 @@ def pinned(requirements: Path = REQUIREMENTS) -> dict[str, Version]:
     return pins
 
 
-def runtime_closure(pins: dict[str, Version]) -> tuple[dict[str, str], list[str]]:
-    """The pins and everything they require, at the versions installed here; plus problems found
-    (a pin installed at another version, a requirement that is not installed)."""
+def runtime_closure(pins: dict[str, Version], layer: Path | None = None) -> tuple[dict[str, str], list[str]]:
+    """The pins and everything they require, at the versions installed here (or, with ``layer``,
+    in the built layer's ``python/`` directory: what ships); plus problems found (a pin installed
+    at another version, a requirement that is not installed)."""
     environment = {k: str(v) for k, v in default_environment().items()}
+    environment |= {"python_version": "3.13", "python_full_version": "3.13.0"} if layer else {}
+    if layer is not None and not layer.is_dir():
+        return {}, [f"no built layer at {layer} (run make build)"]
+    shipped = (
+        {str(canonicalize_name(d.metadata["Name"])): d for d in metadata.distributions(path=[str(layer)])}
+        if layer is not None
+        else None
+    )
     found: dict[str, str] = {}
     problems: list[str] = []
     todo: list[tuple[str, str | None]] = [(name, None) for name in pins]
@@ -154,8 +168,10 @@ def runtime_closure(pins: dict[str, Version]) -> tuple[dict[str, str], list[str]
         if name in found:
             continue
         try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
+            dist = metadata.distribution(name) if shipped is None else shipped[name]
+        except (metadata.PackageNotFoundError, KeyError):
+            if shipped is not None and name in RUNTIME_PROVIDED:
+                continue  # Lambda's python3.13 runtime provides it; the layer must not
             problems.append(f"{name} (required by {via or 'requirements.txt'}) is not installed")
             continue
         found[name] = dist.version
@@ -229,14 +245,15 @@ def run_pip_audit(closure: dict[str, str], policy: Policy, today: dt.date) -> Au
     return result
 
 
-def audit_deps(strict: bool, today: dt.date | None = None) -> int:
+def audit_deps(strict: bool, today: dt.date | None = None, layer: Path | None = None) -> int:
     today = today or dt.date.today()
     policy = load_policy()
     pins = pinned()
-    closure, problems = runtime_closure(pins)
+    closure, problems = runtime_closure(pins, layer)
     print(
         f"supply chain: {len(closure)} runtime packages ({len(pins)} pinned in "
-        f"{REQUIREMENTS.relative_to(ROOT)}, {len(closure) - len(pins)} pulled in)"
+        f"{REQUIREMENTS.relative_to(ROOT)}, {len(closure) - len(pins)} pulled in), read from "
+        + (f"the built layer {layer}" if layer else "this environment")
     )
     failures = [f"policy: {e}" for e in policy.errors] + [f"environment: {p}" for p in problems]
     for name, floor in sorted(policy.minimum.items()):
@@ -329,11 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m security.audit", description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["deps", "template"])
     parser.add_argument("--strict", action="store_true", help="fail (exit 2) when the audit is incomplete")
+    parser.add_argument(
+        "--layer",
+        type=Path,
+        help="audit the packages of a built layer (its python/ directory), not this venv",
+    )
     args = parser.parse_args(argv)
     if args.what == "template":
         return audit_template()
     strict = args.strict or os.environ.get("AUDIT_STRICT", "") not in ("", "0", "false")
-    return audit_deps(strict)
+    return audit_deps(strict, layer=args.layer)
 
 
 if __name__ == "__main__":

@@ -5,21 +5,18 @@ switch off cleanly when no issuer is configured. SAM's REST ``Auth`` section kno
 pools (no Firebase) and Lambda authorizers; the CloudFormation schema bundled with cfn-lint 1.58 has
 no JWT type for ``AWS::ApiGateway::Authorizer``. See the comment on ``ShatablyApi`` in template.yaml.
 
-What it checks: an RS256 signature from the issuer's published keys (OIDC discovery ->
-``jwks_uri``), ``iss`` equal to JWT_ISSUER, ``aud`` (or a Cognito access token's ``client_id``) in
-JWT_AUDIENCE, ``exp``/``nbf``/``iat`` with a small leeway, and a non-empty ``sub``. The ``sub`` goes
-to the app as ``requestContext.authorizer.sub``; the token never does.
-
-Standard library only, so it neither needs nor imports the shared layer. RSA verification follows
-RFC 8017 §8.2.2: re-encode the expected PKCS#1 v1.5 block and compare it whole, which never parses
-attacker-controlled padding.
+Verification is PyJWT's (a maintained library, with ``cryptography`` from the shared layer): the
+signature with the issuer's published key (OIDC discovery -> ``jwks_uri``), the algorithm pinned
+to RS256/ES256 *and* to the key's own type (so ``none`` and HS256-keyed-with-the-public-key never
+verify), ``exp``/``nbf``/``iat`` with a small leeway, ``iss`` equal to JWT_ISSUER and ``aud`` (or a
+Cognito access token's ``client_id``) in JWT_AUDIENCE. What stays here: the key cache (refetch on
+an unknown ``kid``, at most once a minute: PyJWKClient would refetch for every unknown ``kid``, so
+random kids would hammer the issuer), RSA keys below 2048 bits refused, and a non-empty ``sub``,
+which goes to the app as ``requestContext.authorizer.sub``; the token never does.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -29,17 +26,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 logger = logging.getLogger("shatably.authorizer")
 logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
 
+ALGORITHMS = ("RS256", "ES256")  # Cognito signs RS256, Firebase RS256; ES256 for other OIDC issuers
 LEEWAY_SECONDS = 60
 JWKS_MAX_AGE_SECONDS = 3600
 JWKS_MIN_REFRESH_SECONDS = 60  # an unknown kid refetches at most this often (key rotation)
 HTTP_TIMEOUT_SECONDS = 3.0
 MAX_TOKEN_CHARS = 8192
-# DER prefix of DigestInfo for SHA-256 (RFC 8017 §9.2, note 1).
-_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-_B64URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+MIN_RSA_BITS = 2048
 
 JsonFetcher = Callable[[str], dict[str, Any]]
 
@@ -74,25 +73,28 @@ def fetch_json(url: str) -> dict[str, Any]:
     return data
 
 
-def b64url_decode(value: str) -> bytes:
-    if not value or any(c not in _B64URL_ALPHABET for c in value):
-        raise Unauthorized("malformed base64url segment")
-    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-
-
-def _b64url_int(value: Any) -> int:
-    if not isinstance(value, str):
-        raise Unauthorized("malformed key")
-    return int.from_bytes(b64url_decode(value), "big")
+def _signing_key(jwk: Any) -> jwt.PyJWK | None:
+    """A usable public signing key from one JWKS entry, or None (skipped, never an error)."""
+    if not isinstance(jwk, dict) or jwk.get("use", "sig") != "sig" or not isinstance(jwk.get("kid"), str):
+        return None
+    try:
+        key = jwt.PyJWK(jwk)
+    except jwt.PyJWTError:
+        return None
+    if key.algorithm_name not in ALGORITHMS:
+        return None
+    if isinstance(key.key, rsa.RSAPublicKey) and key.key.key_size < MIN_RSA_BITS:
+        return None
+    return key
 
 
 @dataclass
 class JwksCache:
-    """The issuer's RSA public keys by ``kid``, fetched lazily and refreshed on rotation."""
+    """The issuer's public keys by ``kid``, fetched lazily and refreshed on rotation."""
 
     fetch: JsonFetcher = fetch_json
     clock: Callable[[], float] = time.time
-    _keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _keys: dict[str, jwt.PyJWK] = field(default_factory=dict)
     _fetched_at: float = float("-inf")
 
     def jwks_url(self, config: Config) -> str:
@@ -106,17 +108,11 @@ class JwksCache:
 
     def refresh(self, config: Config) -> None:
         jwks = self.fetch(self.jwks_url(config))
-        keys: dict[str, tuple[int, int]] = {}
-        for jwk in jwks.get("keys", []):
-            if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig":
-                continue
-            kid = jwk.get("kid")
-            if isinstance(kid, str):
-                keys[kid] = (_b64url_int(jwk.get("n")), _b64url_int(jwk.get("e")))
+        keys = {jwk["kid"]: key for jwk in jwks.get("keys", []) if (key := _signing_key(jwk)) is not None}
         self._keys = keys
         self._fetched_at = self.clock()
 
-    def key(self, kid: str, config: Config) -> tuple[int, int]:
+    def key(self, kid: str, config: Config) -> jwt.PyJWK:
         age = self.clock() - self._fetched_at
         if age > JWKS_MAX_AGE_SECONDS or (kid not in self._keys and age > JWKS_MIN_REFRESH_SECONDS):
             self.refresh(config)
@@ -126,75 +122,54 @@ class JwksCache:
             raise Unauthorized("unknown signing key") from None
 
 
-def rs256_valid(signing_input: bytes, signature: bytes, n: int, e: int) -> bool:
-    """RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2.2), by encode-and-compare."""
-    k = (n.bit_length() + 7) // 8
-    if k < 256 or len(signature) != k:  # keys below 2048 bits are refused
-        return False
-    s = int.from_bytes(signature, "big")
-    if s >= n:
-        return False
-    encoded = pow(s, e, n).to_bytes(k, "big")
-    t = _SHA256_DIGEST_INFO + hashlib.sha256(signing_input).digest()
-    expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
-    return hmac.compare_digest(encoded, expected)
+_REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, "expired"),
+    (jwt.ImmatureSignatureError, "not yet valid"),  # nbf, or iat in the future
+    (jwt.InvalidIssuerError, "wrong issuer"),
+    (jwt.InvalidAudienceError, "wrong audience"),
+    (jwt.InvalidSignatureError, "bad signature"),
+)
 
 
-def _json_segment(segment: str) -> dict[str, Any]:
-    try:
-        value = json.loads(b64url_decode(segment))
-    except (ValueError, UnicodeDecodeError):
-        raise Unauthorized("malformed token segment") from None
-    if not isinstance(value, dict):
-        raise Unauthorized("malformed token segment")
-    return value
-
-
-def _number(claims: dict[str, Any], name: str, *, required: bool) -> float | None:
-    value = claims.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Unauthorized(f"missing or malformed {name}")
-    return float(value)
-
-
-def verify(token: str, config: Config, jwks: JwksCache, now: float | None = None) -> dict[str, Any]:
+def verify(token: str, config: Config, jwks: JwksCache) -> dict[str, Any]:
     """Return the token's claims, or raise ``Unauthorized`` saying why (for the log, not the caller)."""
-    now = time.time() if now is None else now
     if len(token) > MAX_TOKEN_CHARS:
         raise Unauthorized("token too long")
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise Unauthorized("not a JWS compact token")
-    header, claims = _json_segment(parts[0]), _json_segment(parts[1])
-    if header.get("alg") != "RS256":  # an allow-list, never the token's own choice ("none", HS256)
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise Unauthorized("malformed token") from None
+    alg = header.get("alg")
+    if alg not in ALGORITHMS:  # an allow-list, never the token's own choice ("none", HS256)
         raise Unauthorized("unsupported alg")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise Unauthorized("missing kid")
-    n, e = jwks.key(kid, config)
-    if not rs256_valid(f"{parts[0]}.{parts[1]}".encode("ascii"), b64url_decode(parts[2]), n, e):
-        raise Unauthorized("bad signature")
-
-    if claims.get("iss") != config.issuer:
-        raise Unauthorized("wrong issuer")
-    aud = claims.get("aud")
-    audiences = {aud} if isinstance(aud, str) else set()
-    if isinstance(aud, list):
-        audiences = {a for a in aud if isinstance(a, str)}
-    cognito_access = claims.get("token_use") == "access" and claims.get("client_id") in config.audiences
-    if not (audiences & config.audiences or cognito_access):
+    key = jwks.key(kid, config)
+    if key.algorithm_name != alg:  # an RS256 key verifies RS256 only
+        raise Unauthorized("unsupported alg for this key")
+    # Cognito access tokens carry the app client in client_id and have no aud.
+    cognito_access = unverified.get("token_use") == "access" and "aud" not in unverified
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=[alg],
+            issuer=config.issuer,
+            audience=None if cognito_access else sorted(config.audiences),
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iss"], "verify_aud": not cognito_access},
+        )
+    except jwt.MissingRequiredClaimError as exc:
+        raise Unauthorized(f"missing {exc.claim}") from None
+    except jwt.PyJWTError as exc:
+        reason = next(
+            (text for kind, text in _REASONS if isinstance(exc, kind)), f"{type(exc).__name__}: {exc}"
+        )
+        raise Unauthorized(reason) from None
+    if cognito_access and claims.get("client_id") not in config.audiences:
         raise Unauthorized("wrong audience")
-    exp = _number(claims, "exp", required=True)
-    if exp is None or now > exp + LEEWAY_SECONDS:
-        raise Unauthorized("expired")
-    nbf = _number(claims, "nbf", required=False)
-    if nbf is not None and now + LEEWAY_SECONDS < nbf:
-        raise Unauthorized("not yet valid")
-    iat = _number(claims, "iat", required=False)
-    if iat is not None and now + LEEWAY_SECONDS < iat:
-        raise Unauthorized("issued in the future")
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub or len(sub) > 255:
         raise Unauthorized("missing sub")

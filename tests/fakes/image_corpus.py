@@ -128,12 +128,22 @@ def webp(im: Image.Image | None = None, **params: Any) -> bytes:
 
 
 def heic(im: Image.Image | None = None, **params: Any) -> bytes:
-    """A real HEIC, encoded by pillow-heif (x265)."""
+    """A real HEIC, encoded by pillow-heif (x265, a test-only dependency).
+
+    Through pillow-heif's own API, never its Pillow plugin: registering that would replace the
+    decode-only pi-heif opener the layer ships, and the tests would decode with the wrong library.
+    """
     import pillow_heif
 
-    pillow_heif.register_heif_opener()
     params.setdefault("quality", 80)
-    return encode(im if im is not None else gradient(), "HEIF", **params)
+    im = im if im is not None else gradient()
+    heif = pillow_heif.from_pillow(im)
+    params.pop("save_all", None)
+    for extra in params.pop("append_images", []):
+        heif.add_from_pillow(extra)
+    buf = io.BytesIO()
+    heif.save(buf, **params)
+    return buf.getvalue()
 
 
 def heic_collection() -> bytes:

@@ -71,9 +71,10 @@ def owner_usage(owner_id: str) -> dict[str, int]:
 
 
 def global_usage() -> dict[str, int]:
-    from shatably.storage.table import today
+    from shatably.storage.table import BUDGET_SHARDS, today
 
-    return counter(f"BUDGET#{today()}")
+    shards = [counter(f"BUDGET#{today()}#{shard}") for shard in range(BUDGET_SHARDS)]
+    return {"images": sum(s.get("images", 0) for s in shards)}
 
 
 def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:

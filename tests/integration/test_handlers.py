@@ -52,7 +52,10 @@ def test_the_request_id_is_api_gateways(aws: Aws) -> None:
     assert response["headers"]["x-request-id"] == event["requestContext"]["requestId"]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EVENTS.glob("*.json")))
+# The authorizer's sample goes to functions/authorizer (tests/unit/test_authorizer.py).
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in EVENTS.glob("*.json") if not p.name.startswith("authorizer"))
+)
 def test_every_sample_event_is_handled(aws: Aws, name: str) -> None:
     event = json.loads((EVENTS / name).read_text())
     function = "chat" if "chat" in name else "edit" if "edit" in name else "generate"

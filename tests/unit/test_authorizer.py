@@ -1,15 +1,20 @@
-"""The JWT authorizer, against tokens signed here with a locally generated RSA key (no network)."""
+"""The JWT authorizer, against tokens signed here with locally generated RSA and EC keys (no network),
+including the classic attacks: ``alg: none``, HS256 keyed with the issuer's public key, expired,
+wrong audience, unknown ``kid``."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from functions.authorizer import app
 
@@ -119,12 +124,14 @@ def test_audience_list_and_cognito_access_token(key, config, jwks) -> None:
     [
         (_claims(iss="https://evil.example"), "wrong issuer"),
         (_claims(aud="someone-else"), "wrong audience"),
-        (_claims(aud=None, token_use="id", client_id=AUDIENCE), "wrong audience"),
+        (_claims(aud=None, token_use="id", client_id=AUDIENCE), "aud"),
+        (_claims(aud=None, token_use="access", client_id="another-client"), "wrong audience"),
         (_claims(exp=int(time.time()) - 3600), "expired"),
         (_claims(exp=None), "exp"),
         (_claims(exp="tomorrow"), "exp"),
         (_claims(nbf=int(time.time()) + 3600), "not yet valid"),
-        (_claims(iat=int(time.time()) + 3600), "future"),
+        (_claims(iat=int(time.time()) + 3600), "not yet valid"),
+        (_claims(iss=None), "iss"),
         (_claims(sub=""), "missing sub"),
         (_claims(sub=None), "missing sub"),
     ],
@@ -176,18 +183,61 @@ def test_unknown_kid_refetches_once_then_refuses(key, other_key, config, issuer)
 def test_small_keys_are_refused(config) -> None:
     weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     jwks = app.JwksCache(fetch=FakeIssuer(_jwk(weak, "k1")))
-    with pytest.raises(app.Unauthorized, match="bad signature"):
+    with pytest.raises(app.Unauthorized, match="unknown signing key"):
         app.verify(_token(weak, _claims()), config, jwks)
 
 
-def test_rs256_valid_matches_a_real_implementation(key) -> None:
-    numbers = key.public_key().public_numbers()
-    message = b"header.payload"
-    signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    assert app.rs256_valid(message, signature, numbers.n, numbers.e)
-    assert not app.rs256_valid(message + b"!", signature, numbers.n, numbers.e)
-    pss = key.sign(message, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
-    assert not app.rs256_valid(message, pss, numbers.n, numbers.e)
+def test_unsigned_alg_none_token_is_refused(config, jwks) -> None:
+    head = _b64(json.dumps({"alg": "none", "kid": "k1", "typ": "JWT"}).encode())
+    body = _b64(json.dumps(_claims()).encode())
+    with pytest.raises(app.Unauthorized, match="alg"):
+        app.verify(f"{head}.{body}.", config, jwks)
+
+
+def test_hs256_keyed_with_the_public_key_is_refused(key, config, jwks) -> None:
+    """The key-confusion attack: sign HMAC with the issuer's (public) RSA key as the secret."""
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    signing_input = (
+        f"{_b64(json.dumps({'alg': 'HS256', 'kid': 'k1', 'typ': 'JWT'}).encode())}."
+        f"{_b64(json.dumps(_claims(sub='admin')).encode())}"
+    )
+    mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    with pytest.raises(app.Unauthorized, match="alg"):
+        app.verify(f"{signing_input}.{_b64(mac)}", config, jwks)
+
+
+def _es256_token(private: ec.EllipticCurvePrivateKey, claims: dict[str, Any], kid: str) -> str:
+    head = {"alg": "ES256", "kid": kid, "typ": "JWT"}
+    signing_input = f"{_b64(json.dumps(head).encode())}.{_b64(json.dumps(claims).encode())}"
+    r, s = decode_dss_signature(private.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    return f"{signing_input}.{_b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"  # JWS: r || s
+
+
+def _ec_jwk(private: ec.EllipticCurvePrivateKey, kid: str) -> dict[str, str]:
+    numbers = private.public_key().public_numbers()
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "use": "sig",
+        "kid": kid,
+        "x": _b64(numbers.x.to_bytes(32, "big")),
+        "y": _b64(numbers.y.to_bytes(32, "big")),
+    }
+
+
+def test_es256_tokens_verify_against_an_ec_key_only(key, config) -> None:
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    jwks = app.JwksCache(fetch=FakeIssuer(_jwk(key, "k1"), _ec_jwk(ec_key, "e1")))
+    assert app.verify(_es256_token(ec_key, _claims(), "e1"), config, jwks)["sub"] == "user-123"
+    # An ES256 header naming the RSA key's kid does not get to pick how that key is used.
+    with pytest.raises(app.Unauthorized, match="alg"):
+        app.verify(_es256_token(ec_key, _claims(), "k1"), config, jwks)
+
+
+def test_leeway_accepts_a_token_just_expired(key, config, jwks) -> None:
+    assert app.verify(_token(key, _claims(exp=int(time.time()) - 30)), config, jwks)["sub"] == "user-123"
 
 
 def test_bearer_token_parsing() -> None:
@@ -236,3 +286,18 @@ def test_config_requires_issuer_and_audience(monkeypatch) -> None:
 def test_keys_are_fetched_over_https_only() -> None:
     with pytest.raises(ValueError, match="https"):
         app.fetch_json("http://keys.example.test/jwks.json")
+
+
+def test_the_sample_event_reaches_verification_and_is_refused(key, monkeypatch, issuer) -> None:
+    """events/authorizer_token.json (for `sam local invoke AuthorizerFunction`) is a well-formed
+    TOKEN event; its token is signed by no real key, so the answer is API Gateway's 401."""
+    from pathlib import Path
+
+    event = json.loads((Path(__file__).resolve().parents[2] / "events" / "authorizer_token.json").read_text())
+    monkeypatch.setenv("JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
+    monkeypatch.setattr(app, "_config", None)
+    monkeypatch.setattr(app, "_jwks", app.JwksCache(fetch=issuer))
+    assert app.bearer_token(event).count(".") == 2
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.handler(event, None)

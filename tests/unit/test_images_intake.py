@@ -259,11 +259,11 @@ from pathlib import Path
 from typing import Literal
 import shatably.images as images
 d = Path({str(tmp_path)!r})
-seen = {{"import": sorted(m for m in ("pillow_heif", "PIL.ImageCms", "numpy") if m in sys.modules)}}
+seen = {{"import": sorted(m for m in ("pi_heif", "PIL.ImageCms", "numpy") if m in sys.modules)}}
 images.prepare_upstream((d / "a.jpg").read_bytes())
-seen["jpeg"] = sorted(m for m in ("pillow_heif", "PIL.ImageCms", "numpy") if m in sys.modules)
+seen["jpeg"] = sorted(m for m in ("pi_heif", "PIL.ImageCms", "numpy") if m in sys.modules)
 images.prepare_upstream((d / "b.heic").read_bytes())
-seen["heic"] = "pillow_heif" in sys.modules
+seen["heic"] = "pi_heif" in sys.modules
 images.prepare_upstream((d / "c.jpg").read_bytes())
 seen["icc"] = "PIL.ImageCms" in sys.modules
 print(json.dumps(seen))

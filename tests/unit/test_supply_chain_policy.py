@@ -93,7 +93,7 @@ def test_packages_pip_audit_could_not_look_up_are_not_audited(monkeypatch, polic
 def test_an_incomplete_audit_says_so_and_fails_when_strict(
     monkeypatch, policy_file, capsys, strict, code
 ) -> None:
-    monkeypatch.setattr(audit, "runtime_closure", lambda pins: (CLOSURE, []))
+    monkeypatch.setattr(audit, "runtime_closure", lambda pins, layer=None: (CLOSURE, []))
     fake_pip_audit(monkeypatch, [{"name": n, "skip_reason": "Dependency not found on PyPI"} for n in CLOSURE])
 
     assert audit.audit_deps(strict, TODAY) == code
@@ -104,7 +104,7 @@ def test_an_incomplete_audit_says_so_and_fails_when_strict(
 
 
 def test_unreachable_vulnerability_data_is_incomplete_not_a_pass(monkeypatch, policy_file, capsys) -> None:
-    monkeypatch.setattr(audit, "runtime_closure", lambda pins: (CLOSURE, []))
+    monkeypatch.setattr(audit, "runtime_closure", lambda pins, layer=None: (CLOSURE, []))
 
     def offline(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(command, 1, "", "ConnectionError: Max retries exceeded")
@@ -123,7 +123,7 @@ def vulnerable(vuln_id: str) -> list[dict[str, Any]]:
 
 
 def test_a_known_vulnerability_fails(monkeypatch, policy_file, capsys) -> None:
-    monkeypatch.setattr(audit, "runtime_closure", lambda pins: (CLOSURE, []))
+    monkeypatch.setattr(audit, "runtime_closure", lambda pins, layer=None: (CLOSURE, []))
     fake_pip_audit(monkeypatch, vulnerable("GHSA-aaaa-bbbb-cccc"), rc=1)
     assert audit.audit_deps(False, TODAY) == 1
     assert "GHSA-aaaa-bbbb-cccc" in capsys.readouterr().out
@@ -138,7 +138,7 @@ def test_an_accepted_vulnerability_passes_until_its_review_date(
         + f'\n[[vulnerability]]\nid = "CVE-2099-0001"\npackage = "pillow"\nreason = "not reachable"\n'
         f"review_by = {review_by}\n"
     )
-    monkeypatch.setattr(audit, "runtime_closure", lambda pins: (CLOSURE, []))
+    monkeypatch.setattr(audit, "runtime_closure", lambda pins, layer=None: (CLOSURE, []))
     calls = fake_pip_audit(monkeypatch, vulnerable("GHSA-aaaa-bbbb-cccc"), rc=1)
 
     assert audit.audit_deps(False, TODAY) == code

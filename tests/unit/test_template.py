@@ -174,9 +174,10 @@ def test_globals_runtime_arch_layer_tracing_logging(template, globals_fn) -> Non
 def test_snapstart_on_published_versions(globals_fn, resources) -> None:
     assert globals_fn["SnapStart"] == {"ApplyOn": "PublishedVersions"}
     assert globals_fn["AutoPublishAlias"] == "live"  # SnapStart only applies to versions
-    for name in [*API_FUNCTIONS, *WORKERS]:
+    for name in [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]:
         assert "SnapStart" not in props(resources, name)
         assert "AutoPublishAlias" not in props(resources, name)
+        assert props(resources, name)["AutoPublishAliasAllProperties"] is True  # test_versions.py
 
 
 def test_api_functions_and_workers_share_code_and_the_layer(resources) -> None:
@@ -272,9 +273,11 @@ def test_protected_routes_get_the_authorizer_only_when_enabled(template, resourc
     for name in ROUTES:
         for event in api_events(resources[name]):
             assert event["Method"] == event["Method"].lower()
-    schemes = p["DefinitionBody"]["components"]["securitySchemes"]["Fn::If"]
+    # The !If sits on the scheme: SAM CLI reads securitySchemes as a map (sam local start-api).
+    schemes = p["DefinitionBody"]["components"]["securitySchemes"]["ShatablyJwt"]["Fn::If"]
     assert schemes[0] == "AuthEnabled"
-    authorizer = schemes[1]["ShatablyJwt"]["x-amazon-apigateway-authorizer"]
+    assert schemes[2] == {"Ref": "AWS::NoValue"}
+    authorizer = schemes[1]["x-amazon-apigateway-authorizer"]
     assert authorizer["type"] == "token"
     assert "AuthorizerFunctionAliaslive" in sub_text(authorizer["authorizerUri"])
     assert template["Conditions"]["AuthEnabled"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]}
@@ -306,7 +309,12 @@ def test_gateway_responses_are_problem_json(resources) -> None:
     for kind, response in responses.items():
         headers = response["ResponseParameters"]["Headers"]
         assert headers["Content-Type"] == "'application/problem+json'", kind
-        assert headers.get("Access-Control-Allow-Origin") != "'*'"
+        # Readable by the browser app: the one configured origin, else the caller's (see template).
+        assert headers["Access-Control-Allow-Origin"] == {
+            "Fn::If": ["SingleOrigin", {"Fn::Sub": "'${AllowedOrigins}'"}, "method.request.header.Origin"]
+        }, kind
+        assert headers["Vary"] == "'Origin'"
+        assert "Retry-After" in headers["Access-Control-Expose-Headers"]
         assert "Access-Control-Allow-Credentials" not in headers
         # VTL variables are the only non-JSON part of the templates.
         text = re.sub(r"\$context\.[A-Za-z.]+", "x", response["ResponseTemplates"]["application/json"])
@@ -328,12 +336,20 @@ def test_stage_throttles_sit_below_reserved_concurrency(template, resources) -> 
     assert stage_wide["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
     billable = {(s["ResourcePath"], s["HttpMethod"]) for s in settings if s is not stage_wide}
     assert billable == {("/~1chat", "POST"), ("/~1image~1generate", "POST"), ("/~1edit", "POST")}
+    # Checked against production's reservations (the template's default is none: new accounts).
+    prod = dict(
+        o.split("=", 1)
+        for o in tomllib.loads((ROOT / "samconfig.toml").read_text())["prod"]["global"]["parameters"][
+            "parameter_overrides"
+        ]
+    )
     smallest = min(
-        default(template, p)
+        int(prod[p])
         for p in ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
     )
     assert default(template, "BillableBurstLimit") <= smallest
     assert default(template, "BillableRateLimit") * 10 <= smallest  # ~10 s per billable call
+    assert int(prod["WorkerReservedConcurrency"]) >= 2  # the SQS event source's minimum
 
 
 def test_reserved_concurrency_only_when_positive(template, resources) -> None:
@@ -348,11 +364,11 @@ def test_reserved_concurrency_only_when_positive(template, resources) -> None:
             "Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]
         }
         assert template["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "0"]}]}
-    assert [default(template, p) for p in ("ChatReservedConcurrency", "GenerateReservedConcurrency")] == [
-        20,
-        10,
-    ]
-    assert [default(template, p) for p in ("EditReservedConcurrency", "WorkerReservedConcurrency")] == [10, 5]
+    # 1 would pass as a reservation but fail the SQS event source (minimum 2) mid-deploy.
+    (rule,) = template["Rules"]["WorkerConcurrencyNotOne"]["Assertions"]
+    assert rule["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WorkerReservedConcurrency"}, "1"]}]}
+    reserved = ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
+    assert [default(template, p) for p in (*reserved, "WorkerReservedConcurrency")] == [0, 0, 0, 0]
 
 
 # ---------------------------------------------------------------- configuration
@@ -570,7 +586,9 @@ def test_workers_consume_their_queue_and_inbound_events(resources) -> None:
         assert rule["EventBusName"] == {"Ref": "EventBus"}
         assert rule["Pattern"] == {"source": ["shatably.client"], "detail-type": [detail_type]}
         on_failure = props(resources, worker)["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
-        assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}}
+        # Lambda's failure records, not raw job messages: their own queue, so each DLQ redrives.
+        assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["InvocationFailureQueue", "Arn"]}}
+        assert rule["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
     assert resources["EventBus"]["Type"] == "AWS::Events::EventBus"
 
 
@@ -593,10 +611,11 @@ def test_outputs(template) -> None:
 def test_samconfig() -> None:
     config = tomllib.loads((ROOT / "samconfig.toml").read_text())
     default_env = config["default"]
-    assert default_env["global"]["parameters"]["stack_name"] == "shatably-dev"
+    assert config["dev"]["global"]["parameters"]["stack_name"] == "shatably-dev"
     assert default_env["build"]["parameters"] == {"cached": True, "parallel": True}
     assert default_env["validate"]["parameters"]["lint"] is True
-    for env in ("default", "prod"):
+    assert "deploy" not in default_env  # deploys name their environment
+    for env in ("dev", "prod"):
         deploy = config[env]["deploy"]["parameters"]
         assert "CAPABILITY_IAM" in deploy["capabilities"]
         assert deploy["resolve_s3"] is True
@@ -604,7 +623,7 @@ def test_samconfig() -> None:
         assert deploy["region"]
     assert config["prod"]["global"]["parameters"]["stack_name"] == "shatably-prod"
     parameters = set(load_template(TEMPLATE)["Parameters"])
-    for env in ("default", "prod"):
+    for env in ("default", "dev", "prod"):
         for override in config[env]["global"]["parameters"]["parameter_overrides"]:
             key, _, value = override.partition("=")
             assert key in parameters and value, override  # SAM CLI refuses "Key=" with no value
@@ -661,18 +680,91 @@ def test_sample_job_events_carry_the_job_payload() -> None:
 
 
 def test_cfn_lint_passes() -> None:
+    """cfn-lint with the serverless rules (cfn-lint-serverless), as `make cfn-lint` runs it."""
     from cfnlint.api import ManualArgs, lint_file  # type: ignore[import-untyped]
 
-    matches = lint_file(TEMPLATE, ManualArgs(regions=["us-east-1"]))
+    args = ManualArgs(regions=["us-east-1"], append_rules=["cfn_lint_serverless.rules"])
+    matches = lint_file(TEMPLATE, args)
     assert not matches, "\n".join(str(m) for m in matches)
 
 
-def test_gateway_responses_never_reflect_an_arbitrary_origin() -> None:
-    """A gateway response cannot check the allow-list, so it must not emit Allow-Origin at all."""
-    from local.cfn_yaml import load_template
+# ---------------------------------------------------------------- operations
 
-    template = load_template("template.yaml")
-    api = template["Resources"]["ShatablyApi"]["Properties"]
-    for name, response in api["GatewayResponses"].items():
-        headers = (response.get("ResponseParameters") or {}).get("Headers") or {}
-        assert "Access-Control-Allow-Origin" not in headers, name
+
+ALARMED_FUNCTIONS = [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]
+DEAD_LETTER_QUEUES = ("JobsDeadLetterQueue", "InvocationFailureQueue", "EventsDeadLetterQueue")
+
+
+def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: r for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+
+
+def test_every_alarm_notifies_the_topic_parameter(template, resources) -> None:
+    assert default(template, "AlarmTopicArn") == ""
+    no_topic = {"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}
+    assert template["Conditions"]["HasAlarmTopic"] == {"Fn::Not": [no_topic]}
+    found = alarms(resources)
+    assert len(found) >= 2 * len(ALARMED_FUNCTIONS) + len(DEAD_LETTER_QUEUES) + 6
+    topic = {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    for name, alarm in found.items():
+        assert alarm["Properties"]["AlarmActions"] == topic, name
+        assert alarm["Properties"]["OKActions"] == topic, name
+        assert alarm["Properties"]["TreatMissingData"] == "notBreaching", name
+
+
+def test_lambda_errors_and_throttles_are_alarmed_per_function(resources) -> None:
+    found = alarms(resources)
+    for function in ALARMED_FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            alarm = found[f"{function}{metric}Alarm"]
+            p = alarm["Properties"]
+            assert (p["Namespace"], p["MetricName"]) == ("AWS/Lambda", metric)
+            assert p["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+            assert alarm.get("Condition") == resources[function].get("Condition")
+
+
+def test_dead_letter_queues_are_alarmed_and_separate(resources) -> None:
+    found = alarms(resources)
+    for queue in DEAD_LETTER_QUEUES:
+        p = found[f"{queue}DepthAlarm"]["Properties"]
+        assert p["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        assert p["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
+        assert p["Threshold"] == 1
+        assert resources[queue]["Properties"]["MessageRetentionPeriod"] == 1209600
+    policy = props(resources, "EventsDeadLetterQueuePolicy")["PolicyDocument"]["Statement"][0]
+    assert policy["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "rule/${AWS::StackName}-bus/*" in sub_text(policy["Condition"]["ArnLike"]["aws:SourceArn"])
+
+
+def test_api_and_application_alarms(template, resources) -> None:
+    found = alarms(resources)
+    latency = found["ApiLatencyP99Alarm"]["Properties"]
+    assert latency["ExtendedStatistic"] == "p99"
+    assert 20_000 <= latency["Threshold"] < GATEWAY_LIMIT_SECONDS * 1000  # near the 29 s wall
+    math_alarms = ("Api5xxRateAlarm", "JobFailureRateAlarm", "ProviderErrorRateApiAlarm", "GlobalBudgetAlarm")
+    expressions = {
+        name: next(m["Expression"] for m in found[name]["Properties"]["Metrics"] if "Expression" in m)
+        for name in math_alarms
+    }
+    assert "5XXError" in json.dumps(found["Api5xxRateAlarm"]["Properties"]["Metrics"])
+    assert "JobsFailed" in json.dumps(found["JobFailureRateAlarm"]["Properties"]["Metrics"])
+    assert "ProviderErrors" in json.dumps(found["ProviderErrorRateJobsAlarm"]["Properties"]["Metrics"])
+    assert "${GlobalDailyImageBudget}" in sub_text(expressions["GlobalBudgetAlarm"])
+    for alarm in found.values():  # metric math: at most 10 metrics per alarm
+        assert len(alarm["Properties"].get("Metrics", [])) <= 10
+    # The metrics these alarms read are the ones the code emits.
+    layer = ROOT / "layers" / "common" / "shatably"
+    code = "\n".join(p.read_text() for p in layer.rglob("*.py"))
+    for metric in ("JobsFinished", "JobsFailed", "ProviderCall", "ProviderErrors", "BudgetImagesReserved"):
+        assert f'count("{metric}"' in code, metric
+
+
+def test_dashboard_and_api_tracing_parameter(template, resources) -> None:
+    assert resources["OperationsDashboard"]["Type"] == "AWS::CloudWatch::Dashboard"
+    body = sub_text(props(resources, "OperationsDashboard")["DashboardBody"])
+    shown = ("5XXError", "Latency", "Errors", "Throttles", "ApproximateNumberOfMessagesVisible")
+    emitted = ("JobsFailed", "ProviderErrors", "BudgetImagesReserved", "ProviderLatency", "ContentBlocked")
+    for metric in (*shown, *emitted):
+        assert metric in body, metric
+    assert default(template, "ApiTracing") == "false"
+    assert props(resources, "ShatablyApi")["TracingEnabled"] == {"Fn::If": ["ApiTracingEnabled", True, False]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
 
 
+# The owner of the billable call in progress: its idempotency records' partition (see below).
+_owner: ContextVar[str] = ContextVar("idempotency_owner")
+
+
 def _persistence() -> Any:
     settings = get_settings()
     return _persistence_layer(settings.table_name, settings.idempotency_ttl_seconds, client("dynamodb"))
@@ -32,14 +37,21 @@ def _persistence() -> Any:
 def _persistence_layer(table_name: str, ttl_seconds: int, ddb: Any) -> Any:
     """One layer per process, on the shared DynamoDB client: the idempotency lock gets the same
     bounded timeouts and standard retries as every other call (reliability P7, L-R3), instead of
-    boto3's defaults (60 s reads, legacy retries) on a client built for every request."""
+    boto3's defaults (60 s reads, legacy retries) on a client built for every request. (Each layer
+    registers a hook on the client, so there must not be one per owner.)
+
+    Records live under ``IDEMPOTENCY#<owner>`` (sort key: Powertools' hashed key), so each owner's
+    records are their own partition instead of one hot partition for the whole service."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-    layer = DynamoDBPersistenceLayer(
+    class PerOwnerPersistenceLayer(DynamoDBPersistenceLayer):
+        def _get_key(self, idempotency_key: str) -> dict[str, Any]:
+            return {"pk": {"S": f"IDEMPOTENCY#{_owner.get()}"}, "sk": {"S": idempotency_key}}
+
+    layer = PerOwnerPersistenceLayer(
         table_name=table_name,
         key_attr="pk",
         sort_key_attr="sk",
-        static_pk_value="IDEMPOTENCY",
         expiry_attr="expires_at",
         boto3_client=ddb,
     )
@@ -78,6 +90,7 @@ async def run_billable(
 
     data = {"owner": owner, "route": route, "key": idempotency_key, "body": body}
     layer = _persistence()
+    _owner.set(owner)
     try:
         layer.save_inprogress(data, remaining_time_in_millis=int(deadline.remaining() * 1000))
     except IdempotencyItemAlreadyExistsError as exc:
@@ -152,11 +165,17 @@ def reserve(owner: str, images: int, *, requests: int = 1) -> None:
         image_limit=settings.daily_image_quota,
         global_limit=settings.global_daily_image_budget,
     )
+    if images:
+        count("BudgetImagesReserved", images)  # the "global budget near exhaustion" alarm sums it
 
 
 def release(owner: str, images: int, *, requests: int = 1) -> None:
     try:
-        get_table().release(owner, requests=requests, images=images)
+        get_table().release(
+            owner, requests=requests, images=images, global_limit=get_settings().global_daily_image_budget
+        )
+        if images:
+            count("BudgetImagesReserved", -images)
     except ProblemError:
         # The work already failed; a counter we could not give back only costs the user one unit.
         logger.warning("quota release failed", extra={"images": images})

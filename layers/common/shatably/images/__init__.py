@@ -5,7 +5,7 @@ hostile or broken input, ends in a ``ProblemError`` (reliability.md T3–T10). O
 sRGB, free of metadata and re-encoded from pixels.
 
 Importing this package imports ``PIL.Image`` and nothing heavier: LittleCMS is loaded only for
-images with an ICC profile, and pillow-heif only when a HEIF arrives.
+images with an ICC profile, and pi-heif only when a HEIF arrives.
 """
 
 from shatably.images.encode import EncodedImage, PreparedImage, encode_image

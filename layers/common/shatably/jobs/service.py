@@ -172,6 +172,8 @@ def _finish(media: MediaStore, job: JobRecord, status: str, *, error: dict[str, 
     if not media.table.transition_job(job, ("running",)):
         logger.warning("job changed under the worker", extra={"job_id": job.job_id, "status": status})
     count("JobsFinished", status=status, kind=job.kind)
+    if status == "failed":
+        count("JobsFailed", kind=job.kind)  # the job failure rate alarm (template.yaml)
 
 
 def publish(job: JobRecord, detail_type: str) -> None:

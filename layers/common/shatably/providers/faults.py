@@ -494,6 +494,8 @@ def record_call(
         logger.warning("provider call failed", extra=fields)
 
     count("ProviderCall", provider=provider, model=model, capability=capability, outcome=outcome)
+    if outcome not in ("ok", "content_blocked"):  # a refusal is the provider working as meant
+        count("ProviderErrors", provider=provider, outcome=outcome)  # the error rate alarms
     metrics.add_metric(name="ProviderLatency", unit=MetricUnit.Milliseconds, value=latency_ms)
     if usage.input_tokens or usage.output_tokens:
         count("ProviderInputTokens", usage.input_tokens)

@@ -6,13 +6,16 @@ Item layout (pk / sk):
   IMAGE#<id>   / META          an image record and its lineage (parent_id)
   JOB#<id>     / META          a job
   QUOTA#<owner>#<day> / DAY    per-owner daily counters
-  BUDGET#<day> / DAY           the global daily image budget (the kill switch)
+  BUDGET#<day>#<shard> / DAY   the global daily image budget (the kill switch), split over shards
+                               so no single item takes every image request (``budget_shards``)
+  IDEMPOTENCY#<owner> / <hash> idempotency records (Powertools), one partition per owner
 Complex values (plans, requests) are stored as JSON strings: they are read whole, never queried.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -24,6 +27,14 @@ from shatably.storage.aws import aws_faults, client
 from shatably.storage.models import ImageRecord, JobRecord, SessionRecord, TurnRecord
 
 M = TypeVar("M", bound=BaseModel)
+# Enough items that concurrent image requests rarely meet on one (each DynamoDB item takes ~1,000
+# writes/s, and a transaction conflicts with any other touching the same item at the same time).
+BUDGET_SHARDS = 10
+MIN_SHARD_IMAGES = 100
+# A transaction that lost a race is tried this many times in all (~0.6 s of pauses at most).
+CONFLICT_ATTEMPTS = 5
+CONFLICT_PAUSE_BASE_SECONDS = 0.02
+CONFLICT_PAUSE_CAP_SECONDS = 0.25
 _DEP = "dependency_unavailable"
 _JSON_FIELDS = frozenset({"plan", "request", "error", "usage"})
 
@@ -285,10 +296,15 @@ class Table:
         """Count a request (and its images) against the owner's day and the global budget, atomically.
 
         Conditions make concurrent requests unable to overspend: each increment succeeds only if
-        the counter stays within its limit after it.
+        the counter stays within its limit after it. The global budget is split over shards (see
+        ``budget_shards``), so concurrent requests rarely touch the same item; a full shard sends
+        the request to the next one, and a transaction that lost a race (``TransactionConflict``)
+        is retried after a full-jitter pause instead of surfacing as a 503.
         """
         from botocore.exceptions import ClientError
 
+        if request_limit - requests < 0 or image_limit - images < 0:
+            raise ProblemError("quota_exceeded", retry_after=seconds_until_midnight())
         day = today()
         expires = str(int(time.time()) + 3 * 86400)
         owner_update = {
@@ -309,52 +325,72 @@ class Table:
                 },
             }
         }
-        items: list[dict[str, Any]] = [owner_update]
-        if images:
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self.name,
-                        "Key": _key(f"BUDGET#{day}", "DAY"),
-                        "UpdateExpression": "ADD images :i SET expires_at = :exp",
-                        "ConditionExpression": "attribute_not_exists(images) OR images <= :gmax",
-                        "ExpressionAttributeValues": {
-                            ":i": {"N": str(images)},
-                            ":gmax": {"N": str(global_limit - images)},
-                            ":exp": {"N": expires},
-                        },
-                    }
-                }
-            )
-        if request_limit - requests < 0 or image_limit - images < 0:
-            raise ProblemError("quota_exceeded", retry_after=seconds_until_midnight())
-        with aws_faults(_DEP, "check your quota"):
-            try:
-                self._ddb.transact_write_items(TransactItems=items)
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
-                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    raise ProblemError(
-                        "quota_exceeded",
-                        detail="You have used today's allowance; it resets at midnight UTC.",
-                        retry_after=seconds_until_midnight(),
-                    ) from exc
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    raise ProblemError(
-                        "service_budget_exhausted", retry_after=seconds_until_midnight()
-                    ) from exc
-                raise
+        shards = [(i, limit) for i, limit in enumerate(budget_shards(global_limit)) if limit >= images]
+        random.shuffle(shards)  # spreads load; nothing secret depends on it
+        if images and not shards:
+            raise ProblemError("service_budget_exhausted", retry_after=seconds_until_midnight())
+        conflicts = 0
+        while True:
+            items: list[dict[str, Any]] = [owner_update]
+            if images:
+                shard, limit = shards[0]
+                items.append(self._budget_update(day, shard, images, limit, expires))
+            with aws_faults(_DEP, "check your quota"):
+                try:
+                    self._ddb.transact_write_items(TransactItems=items)
+                    return
+                except ClientError as exc:
+                    reasons = _cancellation_reasons(exc.response)
+                    if reasons is None:
+                        raise
+                    if reasons[0] == "ConditionalCheckFailed":
+                        raise ProblemError(
+                            "quota_exceeded",
+                            detail="You have used today's allowance; it resets at midnight UTC.",
+                            retry_after=seconds_until_midnight(),
+                        ) from exc
+                    if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                        shards.pop(0)  # this shard is spent; the others may not be
+                        if not shards:
+                            raise ProblemError(
+                                "service_budget_exhausted", retry_after=seconds_until_midnight()
+                            ) from exc
+                        continue
+                    conflicts += 1
+                    if "TransactionConflict" not in reasons or conflicts >= CONFLICT_ATTEMPTS:
+                        raise
+            if images:
+                shards.append(shards.pop(0))  # the next attempt competes on another shard
+            conflict_pause(conflicts)
 
-    def release(self, owner: str, *, requests: int, images: int) -> None:
-        """Give back a reservation whose work failed or was blocked: failures are never counted."""
+    def _budget_update(self, day: str, shard: int, images: int, limit: int, expires: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.name,
+                "Key": _key(f"BUDGET#{day}#{shard}", "DAY"),
+                "UpdateExpression": "ADD images :i SET expires_at = :exp",
+                "ConditionExpression": "attribute_not_exists(images) OR images <= :gmax",
+                "ExpressionAttributeValues": {
+                    ":i": {"N": str(images)},
+                    ":gmax": {"N": str(limit - images)},
+                    ":exp": {"N": expires},
+                },
+            }
+        }
+
+    def release(self, owner: str, *, requests: int, images: int, global_limit: int) -> None:
+        """Give back a reservation whose work failed or was blocked: failures are never counted.
+
+        The images go back to any shard: the budget is the sum of the shards, and a shard below
+        zero only lends its room to the next request that lands on it.
+        """
         day = today()
         updates = [
             ("QUOTA#" + owner + "#" + day, "ADD requests :r, images :i", {":r": -requests, ":i": -images})
         ]
         if images:
-            updates.append(("BUDGET#" + day, "ADD images :i", {":i": -images}))
+            shard = random.randrange(len(budget_shards(global_limit)))  # load spreading
+            updates.append((f"BUDGET#{day}#{shard}", "ADD images :i", {":i": -images}))
         with aws_faults(_DEP, "release your quota"):
             for pk, expression, values in updates:
                 self._ddb.update_item(
@@ -364,6 +400,15 @@ class Table:
                     ExpressionAttributeValues={k: {"N": str(v)} for k, v in values.items()},
                 )
 
+    def budget_used(self) -> int:
+        """Images counted against today's global budget, over all shards."""
+        day = today()
+        return sum(
+            int(item["images"]["N"])
+            for shard in range(BUDGET_SHARDS)
+            if (item := self._get(f"BUDGET#{day}#{shard}", "DAY")) and "images" in item
+        )
+
     def usage(self, owner: str) -> dict[str, int]:
         item = self._get(f"QUOTA#{owner}#{today()}", "DAY") or {}
         return {k: int(item[k]["N"]) for k in ("requests", "images") if k in item}
@@ -371,6 +416,38 @@ class Table:
 
 class _Conflict(Exception):
     pass
+
+
+def budget_shards(global_limit: int) -> list[int]:
+    """The global daily image budget split over up to ``BUDGET_SHARDS`` items; the limits sum to it.
+
+    Each shard keeps at least ``MIN_SHARD_IMAGES``, so a small budget is one item (and a shard is
+    never too small for one request), e.g. 10,000 -> 10 x 1,000; 250 -> 2 shards, 125 + 125;
+    101 -> 1 x 101.
+    """
+    count = max(1, min(BUDGET_SHARDS, global_limit // MIN_SHARD_IMAGES))
+    base, extra = divmod(max(0, global_limit), count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _cancellation_reasons(response: dict[str, Any]) -> list[str] | None:
+    """Each item's cancellation code of a cancelled transaction ("None" for an innocent item)."""
+    if response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return None
+    return [str(r.get("Code", "None")) for r in response.get("CancellationReasons", [])]
+
+
+def conflict_pause(attempt: int) -> None:
+    """Full jitter (a uniform pause up to an exponentially growing cap): racing requests spread
+    out instead of colliding again in step.
+
+    Source: aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter
+    """
+    cap = min(CONFLICT_PAUSE_CAP_SECONDS, CONFLICT_PAUSE_BASE_SECONDS * 2**attempt)
+    _sleep(random.uniform(0, cap))  # spreading retries, not a secret
+
+
+_sleep = time.sleep
 
 
 def _conflicted(response: dict[str, Any]) -> bool:
