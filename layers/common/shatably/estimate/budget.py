@@ -27,7 +27,7 @@ from shatably.estimate.models import (
     WallpaperWalls,
 )
 from shatably.estimate.pricebook import PriceBook
-from shatably.estimate.pricing import Line, price_room, total
+from shatably.estimate.pricing import Line, price_job, total
 from shatably.estimate.rules import LARGE_TILE_SIDE_CM, RoomWork, room_work
 from shatably.estimate.vocabulary import TRADES, text
 
@@ -115,7 +115,7 @@ def fit(
     budget_egp: int,
     job_total: dict[str, int],
     works: list[RoomWork],
-    priced: list[list[Line]],
+    items: list[Line],
     *,
     state: State,
     grade: Grade,
@@ -131,15 +131,8 @@ def fit(
     # One trade a grade down, across the flat.
     lower = GRADES[GRADES.index(grade) - 1] if grade != "lux" else None
     if lower is not None:
-        trades = sorted({item["trade"] for items in priced for item in items})
-        for trade in trades:
-            before = total(i for items in priced for i in items if i["trade"] == trade)
-            after = total(
-                i
-                for work in works
-                for i in price_room(work, lang, book, {trade: lower}, grade)
-                if i["trade"] == trade
-            )
+        for trade in sorted({item["trade"] for item in items}):
+            after = total(price_job(works, lang, book, grade, {trade: lower}))
             en, ar = TRADES[trade]
             low_en, low_ar = GRADE_NAMES[lower]
             options.append(
@@ -150,16 +143,16 @@ def fit(
                         f"{low_en} instead of {GRADE_NAMES[grade][0]} for {en}",
                         f"{ar}: {low_ar} بدل {GRADE_NAMES[grade][1]}",
                     ),
-                    "saving_egp": _saving(before, after),
+                    "saving_egp": _saving(job_total, after),
                 }
             )
 
     # A cheaper finish in one room.
-    for work, items in zip(works, priced, strict=True):
-        before = total(items)
+    for index, work in enumerate(works):
         for key, description, changed in _room_changes(work.room, lang):
-            after = total(price_room(room_work(changed, state, grade, lang), lang, book, {}, grade))
-            options.append({"key": key, "description": description, "saving_egp": _saving(before, after)})
+            changed_works = [*works[:index], room_work(changed, state, grade, lang), *works[index + 1 :]]
+            after = total(price_job(changed_works, lang, book, grade))
+            options.append({"key": key, "description": description, "saving_egp": _saving(job_total, after)})
 
     useful = [o for o in options if o["saving_egp"]["high"] > 0]
     useful.sort(key=lambda o: (-o["saving_egp"]["high"], o["key"]))

@@ -13,7 +13,7 @@ from shatably.estimate import budget as budgeting
 from shatably.estimate import pricebook
 from shatably.estimate.flat import NET_SHARE, generate_rooms
 from shatably.estimate.models import Estimate, EstimateRequest
-from shatably.estimate.pricing import price_room, total
+from shatably.estimate.pricing import price_job, total
 from shatably.estimate.rules import (
     BATHROOM_WINDOW_H_M,
     BATHROOM_WINDOW_W_M,
@@ -39,13 +39,12 @@ def estimate_document(request: EstimateRequest, book: pricebook.PriceBook | None
     given = request.rooms if request.rooms is not None else generate_rooms(request)
     rooms = [with_defaults(room, state) for room in given]
     works = [room_work(room, state, grade, lang) for room in rooms]
-    priced = [price_room(work, lang, book, {}, grade) for work in works]
-    items = [item for room_items in priced for item in room_items]
+    items = price_job(works, lang, book, grade)
     job_total = total(items)
     fit = None
     if request.budget_egp is not None:
         fit = budgeting.fit(
-            request.budget_egp, job_total, works, priced, state=state, grade=grade, lang=lang, book=book
+            request.budget_egp, job_total, works, items, state=state, grade=grade, lang=lang, book=book
         )
     return {
         "lang": lang,
