@@ -11,6 +11,7 @@ from typing import Any
 
 from shatably.estimate.models import (
     GRADES,
+    CeramicFloor,
     FeatureWall,
     Grade,
     GypsumCove,
@@ -25,6 +26,7 @@ from shatably.estimate.models import (
     State,
     StoneCladding,
     WallpaperWalls,
+    WallTiles,
 )
 from shatably.estimate.pricebook import PriceBook
 from shatably.estimate.pricing import Line, price_job, total
@@ -32,6 +34,7 @@ from shatably.estimate.rules import LARGE_TILE_SIDE_CM, RoomWork, room_work
 from shatably.estimate.vocabulary import TRADES, text
 
 MAX_SUBSTITUTIONS = 12
+LOWER_TILE_LINE_M = 1.6  # the economy tile line in wet rooms (trade practice)
 GRADE_NAMES: dict[Grade, tuple[str, str]] = {
     "lux": ("lux", "لوكس"),
     "super_lux": ("super lux", "سوبر لوكس"),
@@ -54,6 +57,31 @@ def _room_changes(room: Room, lang: Lang) -> list[tuple[str, str, Room]]:
                     f"{room.name}: بورسلين 60×60 بدل {size}",
                 ),
                 room.model_copy(update={"floor": PorcelainFloor(tile_cm=(60, 60))}),
+            )
+        )
+    if isinstance(floor, PorcelainFloor):
+        out.append(
+            (
+                f"ceramic_not_porcelain:{room.name}",
+                text(
+                    lang,
+                    f"{room.name}: ceramic 40×40 instead of porcelain",
+                    f"{room.name}: سيراميك 40×40 بدل البورسلين",
+                ),
+                room.model_copy(update={"floor": CeramicFloor(tile_cm=(40, 40))}),
+            )
+        )
+    if isinstance(walls, WallTiles) and (walls.height_m is None or walls.height_m > LOWER_TILE_LINE_M):
+        line = f"{LOWER_TILE_LINE_M:g}"
+        out.append(
+            (
+                f"lower_wall_tiles:{room.name}",
+                text(
+                    lang,
+                    f"{room.name}: wall tiles to {line} m and paint above, not to the ceiling",
+                    f"{room.name}: سيراميك الحوائط لارتفاع {line} م ودهان فوقه بدل ما يوصل للسقف",
+                ),
+                room.model_copy(update={"walls": walls.model_copy(update={"height_m": LOWER_TILE_LINE_M})}),
             )
         )
     if isinstance(floor, MarbleFloor):
