@@ -404,7 +404,7 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
         ceiling_paint = board
         cornice = space.perimeter_m
     elif isinstance(ceiling, GypsumCove):
-        band = min(space.floor_m2, ceiling.band_m * space.perimeter_m - 4 * ceiling.band_m**2)
+        band = max(0.0, min(space.floor_m2, ceiling.band_m * space.perimeter_m - 4 * ceiling.band_m**2))
         inner_edge = max(0.0, space.perimeter_m - 8 * ceiling.band_m)
         board = band + inner_edge * COVE_FASCIA_M
         framing = board * FRAMING_M_PER_M2
