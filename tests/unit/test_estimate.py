@@ -454,7 +454,7 @@ def test_a_repeated_job_is_answered_from_memory_until_the_book_changes(
     assert len(parsed) == 2
     # Another book (an operator's, re-read): the answer is computed again from it.
     other = BOOK.model_copy(update={"version": "other"})
-    monkeypatch.setattr(service.pricebook, "current", lambda source: other)
+    monkeypatch.setattr(pricebook, "current", lambda source: other)
     assert b'"version":"other"' in service.answer(raw, as_csv=False, parse=parse)
     assert len(parsed) == 3
     service.forget_answers()
