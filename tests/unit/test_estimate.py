@@ -63,6 +63,10 @@ def test_a_plastered_5x4_reception_in_porcelain_60x120() -> None:
     # 0.9 × 2.1 = 1.89 and a window 1.2 × 1.2 = 1.44 → 48.87 m² net. Ceiling 20 m².
     # Putty and sealer go under all 68.87 m²; super lux is 3 putty coats and 2 paint coats.
     assert one(result, "putty").quantity == 47.52  # 68.87 × 3 / 5.00 × 1.15 = 47.520
+    # Bought as 2 buckets of 18 L and 3 gallons of 4 L = 48 L: as little left over as 12 gallons,
+    # in 5 packs instead of 12.
+    putty = one(result, "putty").packs
+    assert (putty.count, putty.size, putty.plus.count, putty.plus.size) == (2, 18, 3, 4)
     assert one(result, "sealer").quantity == 5.91  # 68.87 / 13.40 × 1.15 = 5.910
     assert one(result, "wall_paint").quantity == 9.63  # 48.87 × 2 / 11.67 × 1.15 = 9.632
     assert one(result, "ceiling_paint").quantity == 3.94  # 20 × 2 / 11.67 × 1.15 = 3.942

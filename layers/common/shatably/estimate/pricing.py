@@ -7,6 +7,7 @@ validated once, as a whole, where a caller needs the model (``shatably.estimate.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,19 +26,27 @@ SHARED: frozenset[ItemKey] = frozenset(
 ALL_ROOMS: dict[Lang, str] = {"en": "All rooms", "ar": "كل الأوض"}
 
 
-def choose_pack(packs: list[Pack], quantity: float) -> tuple[Pack, int] | None:
-    """The pack size that leaves least over (the larger on a tie), and how many of it."""
-    best: tuple[Pack, int] | None = None
-    best_left = 0.0
-    for pack in packs:
-        count = up(quantity / pack.size)
-        left = count * pack.size - quantity
-        if (
-            best is None
-            or left < best_left - 1e-9
-            or (abs(left - best_left) <= 1e-9 and pack.size > best[0].size)
-        ):
-            best, best_left = (pack, count), left
+def choose_packs(packs: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
+    """The packs to buy: least left over, then fewest packs, from one size or two.
+
+    Exact for every single size and every pair of sizes (so buying more never costs less), e.g.
+    47.5 L from 18 L buckets and 4 L gallons: 2 buckets and 3 gallons (48 L), not 12 gallons.
+    """
+    best: list[tuple[Pack, int]] = []
+    best_key = (math.inf, math.inf)
+    sizes = sorted(packs, key=lambda p: -p.size)
+    for i, large in enumerate(sizes):
+        single = up(quantity / large.size)
+        options: list[tuple[tuple[Pack, int], ...]] = [((large, single),)]
+        for small in sizes[i + 1 :]:
+            for count in range(up(quantity / large.size)):
+                rest = up((quantity - count * large.size) / small.size)
+                options.append(((large, count), (small, rest)) if count else ((small, rest),))
+        for option in options:
+            billed = sum(p.size * n for p, n in option)
+            key = (round(billed, 6), sum(n for _, n in option))
+            if key < best_key:
+                best, best_key = [(p, n) for p, n in option if n], key
     return best
 
 
@@ -46,19 +55,20 @@ def price_line(q: Quantity, room: str, lang: Lang, book: PriceBook, grade: Grade
     low, high = entry.prices[grade]
     unit_low, unit_high = low * q.price_factor, high * q.price_factor
     name_en, name_ar, trade = ITEMS[q.key]
-    packs = None
+    packs: dict[str, Any] | None = None
     billed = q.quantity
     if entry.packs:
-        chosen = choose_pack(entry.packs, q.quantity)
-        if chosen is not None:
-            pack, count = chosen
-            billed = pack.size * count
-            packs = {
-                "size": pack.size,
-                "unit": q.unit,
-                "count": count,
-                "name": pack.name_ar if lang == "ar" else pack.name_en,
-            }
+        chosen = choose_packs(entry.packs, q.quantity)
+        if chosen:
+            billed = sum(pack.size * count for pack, count in chosen)
+            for pack, count in reversed(chosen):  # the largest pack first, the smaller one as "plus"
+                packs = {
+                    "size": pack.size,
+                    "unit": q.unit,
+                    "count": count,
+                    "name": pack.name_ar if lang == "ar" else pack.name_en,
+                    "plus": packs,
+                }
     return {
         "key": q.key,
         "room": room,
