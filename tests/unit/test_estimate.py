@@ -436,29 +436,3 @@ def test_every_item_key_has_names_in_both_languages() -> None:
 
     assert set(ItemKey.__args__) == set(ITEMS)  # type: ignore[attr-defined]
     assert all(ARABIC.search(ar) and not ARABIC.search(en) for en, ar, _ in ITEMS.values())
-
-
-def test_a_repeated_job_is_answered_from_memory_until_the_book_changes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from shatably.estimate import service
-
-    service.forget_answers()
-    parsed: list[bytes] = []
-
-    def parse(raw: bytes) -> EstimateRequest:
-        parsed.append(raw)
-        return EstimateRequest.model_validate_json(raw)
-
-    raw = b'{"state": "plastered", "rooms": [{"name": "Hall", "type": "entrance", "area_m2": 6}]}'
-    first = service.answer(raw, as_csv=False, parse=parse)
-    assert service.answer(raw, as_csv=False, parse=parse) == first
-    assert len(parsed) == 1
-    assert service.answer(raw, as_csv=True, parse=parse).startswith(b"\xef\xbb\xbf")  # its own entry
-    assert len(parsed) == 2
-    # Another book (an operator's, re-read): the answer is computed again from it.
-    other = BOOK.model_copy(update={"version": "other"})
-    monkeypatch.setattr(pricebook, "current", lambda source: other)
-    assert b'"version":"other"' in service.answer(raw, as_csv=False, parse=parse)
-    assert len(parsed) == 3
-    service.forget_answers()
