@@ -3,6 +3,7 @@ the sum of the lines, the budget's savings are real."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from typing import Any
@@ -17,10 +18,11 @@ from shatably.estimate.models import (
     GRADES,
     STATES,
     WALL_FINISHES,
+    Estimate,
     EstimateRequest,
     RoomTypeId,
 )
-from shatably.estimate.service import estimate
+from shatably.estimate.service import answer, estimate
 
 BOOK = pricebook.built_in()
 ROOM_TYPES: tuple[str, ...] = RoomTypeId.__args__  # type: ignore[attr-defined]
@@ -169,3 +171,24 @@ def test_any_flat_area_splits_into_valid_rooms(
     if bathrooms is not None:
         assert sum(r.type == "bathroom" for r in result.rooms) == bathrooms
     assert len({r.name for r in result.rooms}) == len(result.rooms)
+
+
+flats = st.fixed_dictionaries(
+    {
+        "state": st.sampled_from(STATES),
+        "grade": st.sampled_from(GRADES),
+        "lang": st.sampled_from(["en", "ar"]),
+        "apartment_area_m2": st.floats(min_value=30, max_value=1000).map(lambda v: round(v, 1)),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(jobs, flats), st.one_of(st.none(), st.integers(min_value=1_000, max_value=2_000_000)))
+def test_the_json_sent_is_the_answer_models_own(data: dict[str, Any], budget: int | None) -> None:
+    # POST /estimate sends the document built as plain data (fast), never validated by the model on
+    # the way out: it must be what the Estimate model itself would send (counts may be sent as 8
+    # where the model writes 8.0; JSON numbers, equal).
+    request = EstimateRequest.model_validate({**data, "budget_egp": budget})
+    sent = json.loads(answer(request, as_csv=False))
+    assert sent == Estimate.model_validate(sent).model_dump(mode="json")

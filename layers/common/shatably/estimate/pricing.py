@@ -26,8 +26,9 @@ SHARED: frozenset[ItemKey] = frozenset(
 ALL_ROOMS: dict[Lang, str] = {"en": "All rooms", "ar": "كل الأوض"}
 
 
-def choose_packs(packs: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
-    """The packs to buy: least left over, then fewest packs, from one size or two.
+def choose_packs(sizes: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
+    """The packs to buy (``sizes``: largest first): least left over, then fewest packs, from one
+    size or two.
 
     Exact for every single size and every pair of sizes (so buying more never costs less), e.g.
     47.5 L from 18 L buckets and 4 L gallons: 2 buckets and 3 gallons (48 L), not 12 gallons.
@@ -36,7 +37,6 @@ def choose_packs(packs: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
     # bought in packs). A tie keeps the earlier option.
     best: list[tuple[Pack, int]] = []
     best_billed, best_count = math.inf, math.inf
-    sizes = sorted(packs, key=lambda p: -p.size)
     for i, large in enumerate(sizes):
         single = up(quantity / large.size)
         billed = round(large.size * single, 6)
