@@ -13,7 +13,7 @@ from typing import Any
 
 from shatably.estimate.models import Grade, ItemKey, Lang, Trade
 from shatably.estimate.pricebook import Pack, PriceBook
-from shatably.estimate.rules import Quantity, RoomWork, up
+from shatably.estimate.rules import Quantity, RoomWork
 from shatably.estimate.vocabulary import ITEMS
 
 Line = dict[str, Any]
@@ -26,6 +26,11 @@ SHARED: frozenset[ItemKey] = frozenset(
 ALL_ROOMS: dict[Lang, str] = {"en": "All rooms", "ar": "كل الأوض"}
 
 
+# The book's entries as plain lookups (price per grade, packs largest first), made once per book:
+# every line of every estimate reads them.
+Entries = dict[str, tuple[Mapping[Grade, tuple[float, float]], list[Pack]]]
+
+
 def choose_packs(sizes: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
     """The packs to buy (``sizes``: largest first): least left over, then fewest packs, from one
     size or two.
@@ -34,27 +39,30 @@ def choose_packs(sizes: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
     47.5 L from 18 L buckets and 4 L gallons: 2 buckets and 3 gallons (48 L), not 12 gallons.
     """
     # Every option in turn, compared as it is made (no option lists: this runs for every line
-    # bought in packs). A tie keeps the earlier option.
+    # bought in packs). A tie keeps the earlier option. ``ceil(round(x, 6))`` is ``rules.up``.
+    ceil = math.ceil
     best: list[tuple[Pack, int]] = []
     best_billed, best_count = math.inf, math.inf
     for i, large in enumerate(sizes):
-        single = up(quantity / large.size)
-        billed = round(large.size * single, 6)
+        large_size = large.size
+        single = ceil(round(quantity / large_size, 6))
+        billed = round(large_size * single, 6)
         if billed < best_billed or (billed == best_billed and single < best_count):
             best = [(large, single)] if single else []
             best_billed, best_count = billed, single
         for small in sizes[i + 1 :]:
+            small_size = small.size
             for count in range(single):
-                rest = up((quantity - count * large.size) / small.size)
-                billed = round(large.size * count + small.size * rest, 6)
+                rest = ceil(round((quantity - count * large_size) / small_size, 6))
+                billed = round(large_size * count + small_size * rest, 6)
                 if billed < best_billed or (billed == best_billed and count + rest < best_count):
                     best = [(p, n) for p, n in ((large, count), (small, rest)) if n]
                     best_billed, best_count = billed, count + rest
     return best
 
 
-def price_line(q: Quantity, room: str, lang: Lang, book: PriceBook, grade: Grade) -> Line:
-    prices, packs = _entries(book)[q.price_key]
+def price_line(q: Quantity, room: str, lang: Lang, entries: Entries, grade: Grade) -> Line:
+    prices, packs = entries[q.price_key]
     low, high = prices[grade]
     factor = q.price_factor
     unit_low, unit_high = low * factor, high * factor
@@ -89,9 +97,6 @@ def price_line(q: Quantity, room: str, lang: Lang, book: PriceBook, grade: Grade
     }
 
 
-# The book's entries as plain lookups (price per grade, packs largest first), made once per book:
-# every line of every estimate reads them.
-Entries = dict[str, tuple[Mapping[Grade, tuple[float, float]], list[Pack]]]
 _entries_of: tuple[PriceBook, Entries] | None = None
 
 
@@ -119,6 +124,7 @@ def price_job(
     Materials that are one product across the flat (``SHARED``) are bought together: their rooms'
     quantities become one line for all rooms, so packs are rounded up once, not once per room.
     """
+    entries = _entries(book)
     lines: list[Line] = []
     shared: dict[tuple[str, str], list[tuple[str, Quantity]]] = {}
     together = len(works) > 1
@@ -130,7 +136,9 @@ def price_job(
             if together and q.key in SHARED:
                 shared.setdefault((q.key, q.price_key), []).append((room, q))
             else:
-                lines.append(price_line(q, room, lang, book, _grade(q, grade, grades) if grades else grade))
+                lines.append(
+                    price_line(q, room, lang, entries, _grade(q, grade, grades) if grades else grade)
+                )
     for parts in shared.values():
         if len(parts) == 1:
             room, q = parts[0]
@@ -145,7 +153,7 @@ def price_job(
                 first.price_factor,
             )
             room = ALL_ROOMS[lang]
-        lines.append(price_line(q, room, lang, book, _grade(q, grade, grades) if grades else grade))
+        lines.append(price_line(q, room, lang, entries, _grade(q, grade, grades) if grades else grade))
     return lines
 
 

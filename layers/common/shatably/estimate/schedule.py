@@ -35,33 +35,38 @@ def _days(quantity: float, per_day: tuple[float, float]) -> dict[str, int]:
 
 def build_schedule(works: list[RoomWork], state: State, lang: Lang) -> dict[str, Any]:
     """Shaped like ``models.Schedule``."""
-
-    def total(attr: str) -> float:
-        return sum(float(getattr(w, attr)) for w in works)
-
+    services = plaster = tiled = board = putty = paint = laid = 0.0
+    for w in works:  # one pass over the rooms (summed in room order, as before)
+        services += w.service_points
+        plaster += w.plaster_m2
+        tiled += w.tiled_m2
+        board += w.board_m2
+        putty += w.putty_m2_coats
+        paint += w.paint_m2_coats
+        laid += w.floor_laid_m2
     ar = lang == "ar"
     sizes: list[tuple[PhaseKey, float, tuple[float, float], str, str]] = [
         (
             "services",
-            total("service_points"),
+            services,
             SERVICE_POINTS_PER_DAY,
             "points roughed in, one crew",
             "تأسيس النقط، فريق واحد",
         ),
         (
             "plaster",
-            total("plaster_m2"),
+            plaster,
             PLASTER_M2_PER_DAY,
             f"m² of plaster; then at least {PLASTER_DRYING_DAYS} days to dry before putty",
             f"م² محارة؛ وبعدها {PLASTER_DRYING_DAYS} أيام على الأقل تنشف قبل المعجون",
         ),
-        ("tiling", total("tiled_m2"), TILING_M2_PER_DAY, "m² tiled or clad", "م² سيراميك وتجاليد"),
-        ("gypsum", total("board_m2"), GYPSUM_M2_PER_DAY, "m² of gypsum board", "م² جبس بورد"),
-        ("putty", total("putty_m2_coats"), PUTTY_M2_COATS_PER_DAY, "m² × putty coats", "م² × سكاكين المعجون"),
-        ("paint", total("paint_m2_coats"), PAINT_M2_COATS_PER_DAY, "m² × paint coats", "م² × أوجه الدهان"),
+        ("tiling", tiled, TILING_M2_PER_DAY, "m² tiled or clad", "م² سيراميك وتجاليد"),
+        ("gypsum", board, GYPSUM_M2_PER_DAY, "m² of gypsum board", "م² جبس بورد"),
+        ("putty", putty, PUTTY_M2_COATS_PER_DAY, "m² × putty coats", "م² × سكاكين المعجون"),
+        ("paint", paint, PAINT_M2_COATS_PER_DAY, "m² × paint coats", "م² × أوجه الدهان"),
         (
             "floors",
-            total("floor_laid_m2"),
+            laid,
             FLOORS_M2_PER_DAY,
             "m² of parquet, vinyl or marble",
             "م² باركيه أو فينيل أو رخام",
