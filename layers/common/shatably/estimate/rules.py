@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shatably.estimate.models import (
     CeilingFinish,
@@ -765,11 +766,10 @@ def _tiles(
     add = work.lines.append
     work.tiled_m2 += area_m2
     wall = surface == "wall"
-    label = f"{tile_cm[0]}×{tile_cm[1]}"
-    waste = tile_waste(tile_cm)
-    per_box = box_m2(tile_cm)
+    tile = _tile_format(tile_cm, body, ar)
     laying_key: ItemKey = "wall_tiles" if wall else "floor_tiles"
     boxes_key: ItemKey = "wall_tile_boxes" if wall else "floor_tile_boxes"
+    area = _num(area_m2)
     add(
         Quantity(
             laying_key,
@@ -777,57 +777,83 @@ def _tiles(
             "m2",
             "labour_tiling",
             (
-                f"{_num(area_m2)} م² صافي" + (f"، لارتفاع {_num(height_m)} م" if wall and height_m else "")
+                f"{area} م² صافي" + (f"، لارتفاع {_num(height_m)} م" if wall and height_m else "")
                 if ar
-                else f"{_num(area_m2)} m² net"
-                + (f", to {_num(height_m)} m high" if wall and height_m else "")
+                else f"{area} m² net" + (f", to {_num(height_m)} m high" if wall and height_m else "")
             ),
         )
     )
     add(
         Quantity(
             boxes_key,
-            up(area_m2 * (1 + waste) / per_box),
+            up(area_m2 * (1 + tile.waste) / tile.box_m2),
             "box",
             price_key,
-            (
-                f"{label} سم، الكرتونة {_num(per_box)} م²، {_num(area_m2)} م² + {waste:.0%} هالك؛ "
-                "اشتري من نفس اللوط عشان اللون"
-                if ar
-                else f"{label} cm, {_num(per_box)} m² per box, {_num(area_m2)} m² + {waste:.0%} waste; "
-                "buy one batch so the shade matches"
-            ),
-            price_factor=per_box,
+            tile.boxes_note_before_area + area + tile.boxes_note_after_area,
+            price_factor=tile.box_m2,
         )
     )
+    add(
+        Quantity(
+            "tile_adhesive",
+            _round(area_m2 * tile.adhesive_kg_per_m2),
+            "kg",
+            "tile_adhesive",
+            tile.adhesive_note,
+        )
+    )
+    add(
+        Quantity(
+            "grout",
+            _round(area_m2 * tile.grout_kg_per_m2 * (1 + GROUT_WASTE), 1),
+            "kg",
+            "grout",
+            tile.grout_note,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TileFormat:
+    """What a tile format's lines need whatever the room (rates, and notes but for the area)."""
+
+    waste: float
+    box_m2: float
+    adhesive_kg_per_m2: float
+    grout_kg_per_m2: float
+    boxes_note_before_area: str
+    boxes_note_after_area: str
+    adhesive_note: str
+    grout_note: str
+
+
+@lru_cache(maxsize=256)
+def _tile_format(tile_cm: tuple[int, int], body: str, ar: bool) -> TileFormat:
+    # A handful of formats are ever asked for: each one's figures and wording are made once.
+    label = f"{tile_cm[0]}×{tile_cm[1]}"
+    waste = tile_waste(tile_cm)
+    per_box = box_m2(tile_cm)
     rate = adhesive_kg_per_m2(tile_cm)
-    add(
-        Quantity(
-            "tile_adhesive",
-            _round(area_m2 * rate),
-            "kg",
-            "tile_adhesive",
-            (
-                f"{_num(rate)} كجم/م²"
-                + ("؛ فرشة كاملة للمقاسات الكبيرة" if rate == LARGE_FORMAT_ADHESIVE_KG_PER_M2 else "")
-                if ar
-                else f"{_num(rate)} kg/m² (SikaCeram-88 range"
-                + ("; full bed for large format)" if rate == LARGE_FORMAT_ADHESIVE_KG_PER_M2 else ")")
-            ),
-        )
-    )
     grout = grout_kg_per_m2(tile_cm, TILE_THICKNESS_MM[body])
-    add(
-        Quantity(
-            "grout",
-            _round(area_m2 * grout * (1 + GROUT_WASTE), 1),
-            "kg",
-            "grout",
-            (
-                f"{_num(grout)} كجم/م² لبلاط {label} سم وفواصل {GROUT_JOINT_MM:g} مم + {GROUT_WASTE:.0%}"
-                if ar
-                else f"{_num(grout)} kg/m² for {label} cm tiles, "
-                f"{GROUT_JOINT_MM:g} mm joints + {GROUT_WASTE:.0%}"
-            ),
+    large = rate == LARGE_FORMAT_ADHESIVE_KG_PER_M2
+    if ar:
+        return TileFormat(
+            waste,
+            per_box,
+            rate,
+            grout,
+            f"{label} سم، الكرتونة {_num(per_box)} م²، ",
+            f" م² + {waste:.0%} هالك؛ اشتري من نفس اللوط عشان اللون",
+            f"{_num(rate)} كجم/م²" + ("؛ فرشة كاملة للمقاسات الكبيرة" if large else ""),
+            f"{_num(grout)} كجم/م² لبلاط {label} سم وفواصل {GROUT_JOINT_MM:g} مم + {GROUT_WASTE:.0%}",
         )
+    return TileFormat(
+        waste,
+        per_box,
+        rate,
+        grout,
+        f"{label} cm, {_num(per_box)} m² per box, ",
+        f" m² + {waste:.0%} waste; buy one batch so the shade matches",
+        f"{_num(rate)} kg/m² (SikaCeram-88 range" + ("; full bed for large format)" if large else ")"),
+        f"{_num(grout)} kg/m² for {label} cm tiles, {GROUT_JOINT_MM:g} mm joints + {GROUT_WASTE:.0%}",
     )
