@@ -450,13 +450,7 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
                 _round(paint_litres(prepared, putty_coats, PUTTY_M2_PER_L)),
                 "L",
                 "putty",
-                (
-                    f"{_num(prepared)} م² × {putty_coats} سكاكين بمعدل {_num(PUTTY_M2_PER_L)} م²/لتر "
-                    f"+ {PAINT_LOSS:.0%} هالك"
-                    if ar
-                    else f"{_num(prepared)} m² × {putty_coats} coats at {_num(PUTTY_M2_PER_L)} m²/L "
-                    f"(Jotun Stucco) + {PAINT_LOSS:.0%} loss"
-                ),
+                _num(prepared) + _putty_note(ar, putty_coats),
             )
         )
         add(
@@ -465,20 +459,10 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
                 _round(paint_litres(prepared, 1, SEALER_M2_PER_L)),
                 "L",
                 "sealer",
-                (
-                    f"{_num(prepared)} م²، وش واحد بمعدل {_num(SEALER_M2_PER_L)} م²/لتر "
-                    f"+ {PAINT_LOSS:.0%} هالك"
-                    if ar
-                    else f"{_num(prepared)} m², one coat at {_num(SEALER_M2_PER_L)} m²/L "
-                    f"(Jotun Masonry Primer) + {PAINT_LOSS:.0%} loss"
-                ),
+                _num(prepared) + _sealer_note(ar),
             )
         )
-    coat_note = (
-        f"{coats} وش بمعدل {_num(PAINT_M2_PER_L)} م²/لتر + {PAINT_LOSS:.0%} هالك"
-        if ar
-        else f"{coats} coats at {_num(PAINT_M2_PER_L)} m²/L (Jotun Fenomastic) + {PAINT_LOSS:.0%} loss"
-    )
+    coat_note = _coat_note(ar, coats)
     if paint_walls > 0:
         add(
             Quantity(
@@ -634,20 +618,22 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
     # Gypsum board: board in whole sheets, framing, cornice, labour.
     if board > 0:
         work.board_m2 = board
-        kind = {
-            "gypsum_full": ("سقف ساقط كامل" if ar else "full drop ceiling"),
-            "gypsum_design": (
+        # Only the ceiling's own wording is made (the cove's depends on its band).
+        if isinstance(ceiling, GypsumCove):
+            band_m, lip_m = _num(ceiling.band_m), _num(COVE_FASCIA_M)
+            kind = (
+                f"بانوه بعرض {band_m} م مع حلية إضاءة {lip_m} م"
+                if ar
+                else f"perimeter band {band_m} m wide with a {lip_m} m light-cove lip"
+            )
+        elif isinstance(ceiling, GypsumDesign):
+            kind = (
                 f"سقف بتصميم: {DESIGN_BOARD_FACTOR:g}× السقف المسطح للمستويات والتجاويف"
                 if ar
                 else f"designed ceiling: {DESIGN_BOARD_FACTOR:g}× a flat one for levels and recesses"
-            ),
-            "gypsum_cove": (
-                f"بانوه بعرض {_num(getattr(ceiling, 'band_m', 0.0))} م مع حلية إضاءة {_num(COVE_FASCIA_M)} م"
-                if ar
-                else f"perimeter band {_num(getattr(ceiling, 'band_m', 0.0))} m wide with a "
-                f"{_num(COVE_FASCIA_M)} m light-cove lip"
-            ),
-        }[ceiling.type]
+            )
+        else:
+            kind = "سقف ساقط كامل" if ar else "full drop ceiling"
         add(
             Quantity(
                 "gypsum_board",
@@ -751,6 +737,28 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
             )
         )
     return work
+
+
+# Wording that depends on the grade and language only, made once each (every room repeats it).
+@lru_cache(maxsize=16)
+def _putty_note(ar: bool, coats: int) -> str:
+    if ar:
+        return f" م² × {coats} سكاكين بمعدل {_num(PUTTY_M2_PER_L)} م²/لتر + {PAINT_LOSS:.0%} هالك"
+    return f" m² × {coats} coats at {_num(PUTTY_M2_PER_L)} m²/L (Jotun Stucco) + {PAINT_LOSS:.0%} loss"
+
+
+@lru_cache(maxsize=2)
+def _sealer_note(ar: bool) -> str:
+    if ar:
+        return f" م²، وش واحد بمعدل {_num(SEALER_M2_PER_L)} م²/لتر + {PAINT_LOSS:.0%} هالك"
+    return f" m², one coat at {_num(SEALER_M2_PER_L)} m²/L (Jotun Masonry Primer) + {PAINT_LOSS:.0%} loss"
+
+
+@lru_cache(maxsize=16)
+def _coat_note(ar: bool, coats: int) -> str:
+    if ar:
+        return f"{coats} وش بمعدل {_num(PAINT_M2_PER_L)} م²/لتر + {PAINT_LOSS:.0%} هالك"
+    return f"{coats} coats at {_num(PAINT_M2_PER_L)} m²/L (Jotun Fenomastic) + {PAINT_LOSS:.0%} loss"
 
 
 def _tiles(
