@@ -37,12 +37,13 @@ ROUTES = {
     "GenerateFunction": {
         ("POST", "/image/generate"),
         ("GET", "/styles"),
+        ("GET", "/styles/{style_id}/preview"),
         ("GET", "/jobs/{job_id}"),
         ("GET", "/images/{image_id}"),
     },
     "EditFunction": {("POST", "/edit"), ("POST", "/uploads")},
 }
-PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles")}
+PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles"), ("GET", "/styles/{style_id}/preview")}
 GATEWAY_LIMIT_SECONDS = 29
 SERVICE_NAMES = {
     "ChatFunction": "shatably-chat",
