@@ -53,7 +53,9 @@ def test_reference_takes_a_second_photo_and_records_it(edit_client: TestClient) 
     assert image["reference_id"] and image["reference_id"] != image["parent_id"]
     assert (image["width"], image["height"]) == (640, 480)  # the room's shape, not the reference's
     result = open_image(base64.b64decode(response.json()["edited_image"])).convert("RGB")
-    r, _, b = result.getpixel((320, 240))[:3]  # type: ignore[misc]
+    pixel = result.getpixel((320, 240))
+    assert isinstance(pixel, tuple)
+    r, _, b = pixel[:3]
     assert b > r  # the warm beige room took the blue reference's colours
 
 

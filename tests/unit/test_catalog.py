@@ -359,7 +359,9 @@ class _Grade(_Strict):
         ("grades.json", _Grade, "grades"),
     ],
 )
-def test_every_data_file_has_exactly_the_shape_the_loader_reads(name: str, model: type, key: str) -> None:
+def test_every_data_file_has_exactly_the_shape_the_loader_reads(
+    name: str, model: type[BaseModel], key: str
+) -> None:
     records = read(name)[key]
     assert records
     for record in records:
@@ -400,8 +402,9 @@ def test_exteriors_are_room_types_with_styles_that_suit_them() -> None:
     assert exteriors == {"facade", "garden", "balcony", "roof"}
     suitable = [s.id for s in STYLES if s.suits("exterior")]
     assert len(suitable) >= 8 and "mediterranean" in suitable and "japandi" not in suitable
-    assert find_room_type("واجهة العمارة").id == "facade"
-    assert find_room_type("جنينة الفيلا").id == "garden"
+    facade, garden = find_room_type("واجهة العمارة"), find_room_type("جنينة الفيلا")
+    assert facade is not None and facade.id == "facade"
+    assert garden is not None and garden.id == "garden"
 
 
 def test_an_interior_style_on_a_facade_is_refused_with_the_styles_that_suit() -> None:
@@ -436,6 +439,7 @@ def test_every_style_has_a_small_preview_picture_of_its_palette() -> None:
             assert im.format == "WEBP" and im.size == PREVIEW_SIZE
             # The chips strip shows the palette: its wall colour is drawn near the bottom-left.
             chip = im.convert("RGB").getpixel((12, int(PREVIEW_SIZE[1] * 0.83)))
+        assert isinstance(chip, tuple)
         wall = tuple(int(style.palette[0].hex[i : i + 2], 16) for i in (1, 3, 5))
         assert max(abs(a - b) for a, b in zip(chip, wall, strict=True)) <= 24, (style.id, chip, wall)
     assert total <= PREVIEWS_MAX_TOTAL
