@@ -35,6 +35,10 @@ class ChatResponse(BaseModel):
     model: str
     usage: Usage
     finish_reason: str | None = None
+    truncated: bool = Field(
+        default=False,
+        description="The answer stopped at the model's output limit: the text that arrived, no plan",
+    )
 
 
 class TurnView(BaseModel):

@@ -6,6 +6,8 @@ count: a failed call leaves the conversation exactly as it was, so the client ca
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,6 +29,8 @@ from shatably.studio import service as studio
 from shatably.studio.models import EditInput, GenerateInput, JobAccepted, Usage
 from shatably.web.deps import Deadline
 
+# An answer that stopped at the output cap (Gemini MAX_TOKENS/CONTINUATION, OpenAI "length").
+TRUNCATED_FINISH_REASONS = frozenset({"MAX_TOKENS", "CONTINUATION"})
 _TOKENS_PER_IMAGE = 260  # what one provider-ready photo costs the model, roughly
 _CHARS_PER_TOKEN = 3.5
 # Drawing inline needs the image model's time on top of the chat call; below this, it becomes a job.
@@ -115,10 +119,54 @@ def _stored_input(media: MediaStore, owner: str, image_id: str) -> ImageInput:
     return ImageInput(data=media.image_bytes(record), mime_type=record.mime_type)
 
 
+# The tail of a JSON string cut inside a \\u escape (a partial one, or a high surrogate whose pair
+# was cut off).
+_CUT_UNICODE = re.compile(r"(?:\\u[dD][89abAB][0-9a-fA-F]{2})?(?:\\u[0-9a-fA-F]{0,3})?$")
+_REPLY_START = re.compile(r'"reply"\s*:\s*"')
+
+
+def cut_reply_text(text: str) -> str:
+    """What the designer said before an answer was cut at the output cap.
+
+    Plain text stands as it came. A structured answer arrives as JSON cut mid-way
+    (``{"reply": "Paint the walls sa``): its ``reply`` string so far is the usable text, and
+    anything after it (the plan) is dropped rather than trusted half-written.
+    """
+    if not text.lstrip().startswith("{"):
+        return text.strip()
+    start = _REPLY_START.search(text)
+    if start is None:
+        return ""
+    raw: list[str] = []
+    escaped = False
+    for char in text[start.end() :]:
+        if char == '"' and not escaped:
+            break
+        escaped = char == "\\" and not escaped
+        raw.append(char)
+    if escaped:
+        raw.pop()  # a lone backslash: the rest of its escape was cut off
+    body = _CUT_UNICODE.sub("", "".join(raw))
+    try:
+        return str(json.loads(f'"{body}"')).strip()
+    except ValueError:
+        return ""
+
+
 async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, DesignerReply | None]:
-    """Ask the designer; invalid structured output gets one retry, then the plain text stands."""
+    """Ask the designer; invalid structured output gets one retry, then the plain text stands.
+
+    An answer cut at the output cap is never asked again (the same request is cut the same way,
+    and paid twice): what it said stands, without a plan.
+    """
     provider = chat_provider()
     result = await provider.chat(request)
+    if result.truncated:
+        count("DesignerReplyTruncated")
+        text = cut_reply_text(result.text)
+        if not text:
+            raise ProblemError("upstream_truncated")
+        return replace(result, text=text), None
     for attempt in (1, 2):
         try:
             return result, parse_designer_reply(result.structured or {})
@@ -280,6 +328,7 @@ def render(media: MediaStore, turn: ChatTurn, usage: Usage | None = None) -> Cha
         model=record.model,
         usage=usage or Usage(**record.usage),
         finish_reason=record.finish_reason,
+        truncated=record.finish_reason in TRUNCATED_FINISH_REASONS,
     )
 
 
