@@ -255,6 +255,24 @@ def test_styles_document_is_fresh_each_call() -> None:
     assert catalogue_document("en")["styles"]
 
 
+def test_importing_the_catalogue_or_the_studio_parses_no_data_file() -> None:
+    # The job-status and image routes import both; only a route that looks at a style pays for it.
+    code = (
+        "import shatably.catalog, shatably.studio.service, shatably.catalog.styles as s, "
+        "shatably.catalog.rooms as r\n"
+        "print(s.styles.cache_info().currsize, r.room_types.cache_info().currsize)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
+    )
+    assert out.stdout.split() == ["0", "0"]
+
+
 def test_importing_the_catalogue_loads_neither_pydantic_nor_pillow() -> None:
     code = "import sys, shatably.catalog; print(sorted(m for m in ('PIL', 'pydantic') if m in sys.modules))"
     out = subprocess.run(

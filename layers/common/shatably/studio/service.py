@@ -174,7 +174,11 @@ async def edit(
         mask_png = prepare_mask(mask_bytes, source.prepared.width, source.prepared.height)
         mask = ImageInput(data=mask_png, mime_type="image/png")
         guide = ImageInput(data=masking.guide_image(source.prepared.data, mask_png), mime_type="image/jpeg")
-        finish = masking.keep_outside(source.prepared.data, mask_png)
+        # The pixels kept outside the mask are the stored image's own, at full size when the
+        # provider was sent a smaller copy (an earlier 2k/4k result edited again).
+        same_size = (source.prepared.width, source.prepared.height) == (width, height)
+        original = source.prepared.data if same_size else media.image_bytes(source.record)
+        finish = masking.keep_outside(original, mask_png)
     if reference is None and request.reference is not None:
         reference = media.resolve(owner, request.reference, session_id=session_id)
     instruction = edit_instruction(
