@@ -6,8 +6,8 @@ from typing import Any
 
 from shatably.history.lists import image_kind
 from shatably.observability import logger
-from shatably.projects.models import ProjectDetail, RoomDetail
 from shatably.projects.attach import owned
+from shatably.projects.models import ProjectDetail, RoomDetail
 from shatably.projects.service import view
 from shatably.storage.media import MediaStore
 from shatably.storage.models import ImageRecord, ProjectRecord, SessionRecord, TurnRecord

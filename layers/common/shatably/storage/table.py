@@ -455,9 +455,6 @@ class Table:
                 raise
         return True
 
-    def claimed(self, anonymous: str) -> bool:
-        return self._get(f"CLAIM#{anonymous}", "META") is not None
-
     # --- quotas -------------------------------------------------------------------------------
 
     def reserve(
