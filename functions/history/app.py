@@ -7,6 +7,7 @@ import shatably.coldstart  # noqa: F401  # first: no garbage collection while th
 # isort: split
 
 import re
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -204,8 +205,10 @@ async def list_projects(
     operation_id="getProject",
     responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 503)},
 )
-async def get_project(project_id: str, owner: CurrentOwner) -> ProjectDetail:
-    return detail(get_media(), owner.key, project_id)
+async def get_project(
+    project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en"
+) -> ProjectDetail:
+    return detail(get_media(), owner.key, project_id, lang)
 
 
 @router.patch(

@@ -366,6 +366,30 @@ def test_work_attaches_to_a_project_and_room_and_the_project_shows_it(apps: dict
     assert no_room.status_code == 404 and no_room.json()["code"] == "room_not_found"
 
 
+def test_the_project_estimate_is_the_estimator_over_all_its_rooms_with_its_budget_verdict(
+    apps: dict[str, TestClient],
+) -> None:
+    project = create_project(apps)
+    detail = apps["history"].get(f"/projects/{project['project_id']}", headers=ALICE).json()
+    rooms = [{k: v for k, v in r.items() if k != "id"} for r in HOME["rooms"]]
+    job = {k: HOME[k] for k in ("state", "grade", "budget_egp")} | {"rooms": rooms}
+    direct = apps["chat"].post("/estimate", json=job)
+    assert direct.status_code == 200, direct.text
+
+    assert detail["estimate_note"] is None
+    assert detail["estimate"]["total_egp"] == direct.json()["total_egp"]
+    assert {i["room"] for i in detail["estimate"]["items"] if i["room"]} == {"Reception", "Master bedroom"}
+    assert detail["budget"] == direct.json()["budget"]
+    assert isinstance(detail["budget"]["fits"], bool)
+
+    # In Arabic on request; and without a state there is no estimate, only what is missing.
+    arabic = apps["history"].get(f"/projects/{project['project_id']}", params={"lang": "ar"}, headers=ALICE)
+    assert arabic.json()["estimate"]["total_egp"] == direct.json()["total_egp"]
+    bare = apps["history"].post("/projects", json={"name": "Later"}, headers=ALICE).json()
+    later = apps["history"].get(f"/projects/{bare['project_id']}", headers=ALICE).json()
+    assert later["estimate"] is None and "state" in later["estimate_note"]
+
+
 def test_the_designer_is_told_the_project(
     apps: dict[str, TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -448,6 +472,8 @@ def test_export_is_a_job_whose_link_holds_the_whole_project(apps: dict[str, Test
     stored = archive.read(f"images/{render['id']}.{ext}")
     assert (render["width"], render["height"]) == open_image(stored).size
     assert json.loads(archive.read("project.json"))["name"] == HOME["name"]
+    assert archive.read("estimate.csv").startswith("\ufeff".encode())  # Excel reads the Arabic right
+    assert json.loads(archive.read("estimate.json"))["total_egp"]["low"] > 0
     assert "reception ideas" in archive.read(f"conversations/{turn.json()['session_id']}.md").decode()
 
 
