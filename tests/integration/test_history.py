@@ -268,7 +268,7 @@ def test_pages_have_no_duplicates_or_gaps_while_new_items_arrive(apps: dict[str,
 # ------------------------------------------------------------------------------------------ projects
 
 
-HOME = {
+HOME: dict[str, Any] = {
     "name": "شقة التجمع",
     "city": "New Cairo",
     "area_m2": 140,
@@ -319,13 +319,14 @@ def test_a_project_is_created_read_changed_listed_and_private(apps: dict[str, Te
     foreign_room = history.patch(
         f"/projects/{pid}", json={"rooms": [{"id": "f" * 32, "name": "x", "type": "bedroom"}]}, headers=ALICE
     )
-    assert foreign_room.status_code == 404 and foreign_room.json()["code"] == "room_not_found"
-    assert (
-        history.post(
-            "/projects", json={**HOME, "rooms": [{"name": "x", "type": "garage"}]}, headers=ALICE
-        ).status_code
-        == 422
-    )
+    assert foreign_room.status_code == 422 and foreign_room.json()["code"] == "validation_failed"
+    for room in (
+        {"name": "x", "type": "garage"},
+        {"name": "x", "type": "bedroom", "floor": "lava"},
+        {"id": "a" * 32, "name": "x", "type": "bedroom"},
+    ):
+        refused = history.post("/projects", json={**HOME, "rooms": [room]}, headers=ALICE)
+        assert refused.status_code == 422, room
 
     assert [p["project_id"] for p in all_pages(history, "/projects", ALICE)] == [pid]
     assert all_pages(history, "/projects", BOB) == []
