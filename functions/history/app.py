@@ -203,7 +203,7 @@ async def list_projects(
     tags=["projects"],
     summary="The project: rooms with their conversations, latest plan and renders; the estimate",
     operation_id="getProject",
-    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 503)},
+    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
 )
 async def get_project(
     project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en"

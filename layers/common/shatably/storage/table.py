@@ -9,6 +9,7 @@ Item layout (pk / sk):
   BUDGET#<day> / DAY           the global daily image budget (the kill switch)
   PROJECT#<id> / META          a project (a home) with its rooms
   CLAIM#<anonymous owner> / META  who claimed an anonymous owner's data (POST /me/claim)
+  IDEMPOTENCY#<owner> / <hash>    idempotency records (billing.py), one partition per owner
 
 Owner index (GSI ``ByOwner``, sparse): sessions, images, jobs and projects also carry
   owner_pk = <owner>#<KIND>  (KIND: SESSION, IMAGE, JOB, PROJECT)
