@@ -17,22 +17,63 @@ from shatably.errors import ProblemError
 from shatably.history import jobs as history_jobs
 from shatably.history import lists
 from shatably.history.claim import ClaimResult, claim
-from shatably.history.erase import remove_project
 from shatably.history.pages import DEFAULT_LIMIT, Cursor, Limit, Page
-from shatably.projects import service as projects
 from shatably.projects.attach import owned
-from shatably.projects.detail import detail
-from shatably.projects.models import ProjectDetail, ProjectInput, ProjectPatch, ProjectView
 from shatably.settings import get_settings
 from shatably.storage.media import get_media
 from shatably.storage.models import JobStatus
-from shatably.studio.models import JobAccepted
-from shatably.studio.views import accepted_response
+from shatably.web.bodies import read_json
 from shatably.web.deps import OWNER_HEADER, CurrentOwner, Owner
 from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
 from shatably.web.middleware import header
 from shatably.web.openapi import JOB_LINK, accepted, link, linked, problems
+
+# Projects' models (rooms in the estimator's vocabulary) and JobAccepted load when a project route
+# or the OpenAPI document needs them: the lists' cold start does not carry them.
+LAZY_MODELS = (
+    "shatably.projects.models:ProjectInput",
+    "shatably.projects.models:ProjectPatch",
+    "shatably.projects.models:ProjectView",
+    "shatably.projects.models:ProjectDetail",
+    "shatably.projects.models:ProjectPage",
+    "shatably.studio.models:JobAccepted",
+)
+
+
+def _json(schema: str, description: str, **links: dict[str, object]) -> dict[str, object]:
+    response: dict[str, object] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+    if links:
+        response["links"] = links
+    return response
+
+
+def _body(schema: str) -> dict[str, object]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+    }
+
+
+def _send(model: object, status: int = 200) -> Response:
+    from pydantic import BaseModel
+
+    assert isinstance(model, BaseModel)
+    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
+
+
+def _accepted(job_id: str, response: Response) -> JSONResponse:
+    """202 for a job: its id and a Location to poll (the shape of ``JobAccepted``)."""
+    location = f"/jobs/{job_id}"
+    headers = dict(response.headers) | {"Location": location, "Retry-After": "2"}
+    headers.pop("content-length", None)
+    return JSONResponse({"job_id": job_id, "status": "queued", "location": location}, 202, headers)
+
 
 router = APIRouter()
 _ANONYMOUS = re.compile(r"^anon-[A-Za-z0-9_-]{16,64}$")
@@ -160,26 +201,32 @@ async def list_jobs(
 
 @router.post(
     "/projects",
-    response_model=ProjectView,
     status_code=201,
     tags=["projects"],
     summary="Create a project: a home and its rooms",
     operation_id="createProject",
-    responses={**linked(201, "The project, with its rooms' ids", **PROJECT_LINKS), **problems(400, 422, 503)},
+    openapi_extra=_body("ProjectInput"),
+    responses={
+        201: _json("ProjectView", "The project, with its rooms' ids", **PROJECT_LINKS),
+        **problems(400, 415, 422, 503),
+    },
 )
-async def create_project(body: ProjectInput, owner: CurrentOwner) -> ProjectView:
-    return projects.create(get_media(), owner.key, body)
+async def create_project(request: Request, owner: CurrentOwner) -> Response:
+    from shatably.projects import service as projects
+    from shatably.projects.models import ProjectInput
+
+    body = await read_json(request, ProjectInput)
+    return _send(projects.create(get_media(), owner.key, body), 201)
 
 
 @router.get(
     "/projects",
-    response_model=Page[ProjectView],
     tags=["projects"],
     summary="Your projects, newest first",
     operation_id="listProjects",
     responses={
-        **linked(
-            200,
+        200: _json(
+            "Page_ProjectView_",
             "A page of projects",
             GetProject=link(
                 "getProject",
@@ -191,36 +238,44 @@ async def create_project(body: ProjectInput, owner: CurrentOwner) -> ProjectView
         **problems(422, 503),
     },
 )
-async def list_projects(
-    owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
-) -> Page[ProjectView]:
-    return projects.listing(get_media(), owner.key, limit=limit, cursor=cursor)
+async def list_projects(owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
+    from shatably.projects import service as projects
+
+    return _send(projects.listing(get_media(), owner.key, limit=limit, cursor=cursor))
 
 
 @router.get(
     "/projects/{project_id}",
-    response_model=ProjectDetail,
     tags=["projects"],
     summary="The project: rooms with their conversations, latest plan and renders; the estimate",
     operation_id="getProject",
-    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
+    responses={200: _json("ProjectDetail", "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
 )
-async def get_project(
-    project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en"
-) -> ProjectDetail:
-    return detail(get_media(), owner.key, project_id, lang)
+async def get_project(project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en") -> Response:
+    from shatably.projects.detail import detail
+
+    return _send(detail(get_media(), owner.key, project_id, lang))
 
 
 @router.patch(
     "/projects/{project_id}",
-    response_model=ProjectView,
     tags=["projects"],
     summary="Change the project; `rooms`, when sent, is the whole list (rooms keep their ids)",
     operation_id="updateProject",
-    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(400, 404, 422, 503)},
+    openapi_extra=_body("ProjectPatch"),
+    responses={
+        200: _json("ProjectView", "The project", **PROJECT_LINKS),
+        **problems(400, 404, 415, 422, 503),
+    },
 )
-async def update_project(project_id: str, body: ProjectPatch, owner: CurrentOwner) -> ProjectView:
-    return projects.patch(get_media(), owner.key, project_id, body)
+async def update_project(project_id: str, request: Request, owner: CurrentOwner) -> Response:
+    from shatably.projects import service as projects
+    from shatably.projects.models import ProjectPatch
+
+    media = get_media()
+    owned(media, owner.key, project_id)  # someone else's project is a 404 whatever the body
+    body = await read_json(request, ProjectPatch)
+    return _send(projects.patch(media, owner.key, project_id, body))
 
 
 @router.delete(
@@ -232,6 +287,8 @@ async def update_project(project_id: str, body: ProjectPatch, owner: CurrentOwne
     responses=problems(404, 503),
 )
 async def delete_project(project_id: str, owner: CurrentOwner) -> Response:
+    from shatably.history.erase import remove_project
+
     media = get_media()
     owned(media, owner.key, project_id)
     remove_project(media, owner.key, project_id)
@@ -241,7 +298,6 @@ async def delete_project(project_id: str, owner: CurrentOwner) -> Response:
 @router.post(
     "/projects/{project_id}/export",
     status_code=202,
-    response_model=JobAccepted,
     tags=["projects"],
     summary="Export the project as a zip (a job; the finished job's `url` is a link that expires)",
     operation_id="exportProject",
@@ -250,22 +306,19 @@ async def delete_project(project_id: str, owner: CurrentOwner) -> Response:
 async def export_project(project_id: str, owner: CurrentOwner, response: Response) -> JSONResponse:
     media = get_media()
     owned(media, owner.key, project_id)
-    job = history_jobs.submit(media, owner.key, "export", project_id)
-    return accepted_response(response, job.model_dump())
+    return _accepted(history_jobs.submit(media, owner.key, "export", project_id), response)
 
 
 @router.delete(
     "/me",
     status_code=202,
-    response_model=JobAccepted,
     tags=["history"],
     summary="Erase everything you have (a job; it reports what it removed). Quotas are kept",
     operation_id="eraseMe",
     responses={**accepted(GetJob=JOB_LINK), **problems(503)},
 )
 async def erase_me(owner: CurrentOwner, response: Response) -> JSONResponse:
-    job = history_jobs.submit(get_media(), owner.key, "erase")
-    return accepted_response(response, job.model_dump())
+    return _accepted(history_jobs.submit(get_media(), owner.key, "erase"), response)
 
 
 @router.post(
@@ -285,7 +338,7 @@ async def claim_anonymous(request: Request, owner: CurrentOwner) -> ClaimResult:
     return claim(get_media(), Owner(id=anonymous, authenticated=False).key, owner.key)
 
 
-app = create_app("history", router, extra_models=(JobAccepted,))
+app = create_app("history", router, lazy_models=LAZY_MODELS)
 handler = lambda_entry(
     Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES), on_event=history_jobs.handle_event
 )

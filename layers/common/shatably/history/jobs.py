@@ -17,7 +17,6 @@ from shatably.settings import get_settings
 from shatably.storage.aws import aws_faults, client
 from shatably.storage.media import MediaStore, get_media
 from shatably.storage.models import FINAL_JOB_STATUSES, JobRecord, now
-from shatably.studio.models import JobAccepted
 
 # An erase job's record outlives the erase only as long as someone may poll it.
 ERASE_RECORD_SECONDS = 86400
@@ -32,7 +31,8 @@ class HistoryMessage(BaseModel):
 
 def submit(
     media: MediaStore, owner: str, kind: Literal["export", "erase"], project_id: str | None = None
-) -> JobAccepted:
+) -> str:
+    """Store and queue the job; returns its id."""
     settings = get_settings()
     expires = now() + (ERASE_RECORD_SECONDS if kind == "erase" else settings.result_ttl_days * 86400)
     job = JobRecord(
@@ -59,7 +59,7 @@ def submit(
         media.table.transition_job(failed, ("queued",))
         raise
     count("JobsSubmitted", kind=kind)
-    return JobAccepted(job_id=job.job_id, status=job.status, location=f"/jobs/{job.job_id}")
+    return job.job_id
 
 
 def run(media: MediaStore, message: HistoryMessage) -> None:

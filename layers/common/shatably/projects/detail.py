@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from shatably.catalog.lang import Lang
 from shatably.history.lists import image_kind
 from shatably.projects.attach import owned
 from shatably.projects.models import ProjectDetail, RoomDetail
@@ -13,6 +12,7 @@ from shatably.storage.media import MediaStore
 from shatably.storage.models import ImageRecord, ProjectRecord, SessionRecord, TurnRecord
 from shatably.storage.table import from_item
 
+Lang = Literal["ar", "en"]
 RENDERS_PER_ROOM = 12  # the newest; the gallery (GET /images?project_id=...) has them all
 
 

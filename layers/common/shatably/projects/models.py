@@ -21,6 +21,7 @@ from shatably.estimate.models import (
     State,
     WallFinish,
 )
+from shatably.history.pages import Page
 from shatably.storage.media import ImageView
 
 Side = Annotated[float, Field(gt=0, le=30)]
@@ -43,7 +44,7 @@ class RoomInput(BaseModel):
     ceiling: CeilingFinish | None = Field(default=None, description="A ceiling finish")
 
 
-class Room(RoomInput):
+class ProjectRoom(RoomInput):
     id: str  # always set once stored
 
 
@@ -82,12 +83,12 @@ class ProjectView(ProjectFields):
 
     project_id: str
     name: str
-    rooms: list[Room]
+    rooms: list[ProjectRoom]
     created_at: int
     updated_at: int
 
 
-class RoomDetail(Room):
+class RoomDetail(ProjectRoom):
     session_ids: list[str] = Field(default_factory=list, description="Conversations about this room")
     latest_plan: dict[str, Any] | None = Field(default=None, description="The designer's latest plan")
     renders: list[ImageView] = Field(
@@ -102,3 +103,6 @@ class ProjectDetail(ProjectView):
     )
     budget: dict[str, Any] | None = Field(default=None, description="The estimate's budget verdict")
     estimate_note: str | None = Field(default=None, description="Why there is no estimate yet")
+
+
+ProjectPage = Page[ProjectView]
