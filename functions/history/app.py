@@ -273,9 +273,9 @@ async def update_project(project_id: str, request: Request, owner: CurrentOwner)
     from shatably.projects.models import ProjectPatch
 
     media = get_media()
-    owned(media, owner.key, project_id)  # someone else's project is a 404 whatever the body
+    record = owned(media, owner.key, project_id)  # someone else's project is a 404 whatever the body
     body = await read_json(request, ProjectPatch)
-    return _send(projects.patch(media, owner.key, project_id, body))
+    return _send(projects.patch(media, record, body))
 
 
 @router.delete(

@@ -34,6 +34,8 @@ def submit(
 ) -> str:
     """Store and queue the job; returns its id."""
     settings = get_settings()
+    if not settings.jobs_queue_url:
+        raise ProblemError("config_unavailable", detail="No job queue is configured for this function.")
     expires = now() + (ERASE_RECORD_SECONDS if kind == "erase" else settings.result_ttl_days * 86400)
     job = JobRecord(
         owner=owner,
@@ -45,8 +47,6 @@ def submit(
     )
     media.table.create_job(job)
     message = HistoryMessage(kind=kind, owner=owner, job_id=job.job_id, project_id=project_id)
-    if not settings.jobs_queue_url:
-        raise ProblemError("config_unavailable", detail="No job queue is configured for this function.")
     try:
         with aws_faults("dependency_unavailable", "queue the job"):
             client("sqs").send_message(

@@ -6,7 +6,6 @@ from typing import Any
 
 from shatably.errors import ProblemError
 from shatably.history.pages import Page, decode_cursor, encode_cursor
-from shatably.projects.attach import owned
 from shatably.projects.models import ProjectInput, ProjectPatch, ProjectView, RoomInput
 from shatably.storage.media import MediaStore
 from shatably.storage.models import ProjectRecord, new_id, now
@@ -48,8 +47,8 @@ def view(record: ProjectRecord) -> ProjectView:
     )
 
 
-def patch(media: MediaStore, owner: str, project_id: str, body: ProjectPatch) -> ProjectView:
-    record = owned(media, owner, project_id)
+def patch(media: MediaStore, record: ProjectRecord, body: ProjectPatch) -> ProjectView:
+    """Change a project the caller owns (``attach.owned`` checked it)."""
     spec = dict(record.spec)
     for name in body.model_fields_set & set(_FIELDS):
         value = getattr(body, name)
