@@ -17,6 +17,7 @@ from shatably.billing import run_billable
 from shatably.images import content_hash
 from shatably.jobs import service as jobs
 from shatably.jobs.worker import handle_event
+from shatably.projects.attach import attach
 from shatably.storage.media import ImageRef, LoadedImage, MediaStore, get_media
 from shatably.storage.uploads import UploadRequest, UploadTicket, create_upload
 from shatably.studio import service as studio
@@ -79,6 +80,8 @@ EDIT_FORM = {
         "n": {"type": "integer", "minimum": 1, "maximum": 4},
         "resolution": {"type": "string", "enum": ["1k", "2k", "4k"]},
         "output_format": {"type": "string", "enum": ["png", "jpeg", "webp"]},
+        "project_id": {"type": "string"},
+        "room_id": {"type": "string"},
     },
 }
 
@@ -86,6 +89,7 @@ EDIT_FORM = {
 @dataclass
 class _EditCall:
     body: EditInput
+    media: MediaStore  # files results under the request's project and room, if any
     fingerprint: dict[str, Any]  # what an Idempotency-Key is bound to
     source: LoadedImage | None = None  # the multipart upload, already stored
     mask: bytes | None = None
@@ -94,7 +98,7 @@ class _EditCall:
 
 _FORM_FIELDS = (
     "prompt", "operation", "style", "room_type", "grade", "color", "sheen", "material", "n",
-    "resolution", "output_format",
+    "resolution", "output_format", "project_id", "room_id",
 )  # fmt: skip
 
 
@@ -102,7 +106,8 @@ async def _edit_input(request: Request, media: MediaStore, owner: str) -> _EditC
     """The edit request from either body (JSON, or the v1 multipart form with its files)."""
     if not is_form(request):
         body = await read_json(request, EditInput)
-        return _EditCall(body, body.model_dump(mode="json", exclude={"run_async"}))
+        media = attach(media, owner, body.project_id, body.room_id)
+        return _EditCall(body, media, body.model_dump(mode="json", exclude={"run_async"}))
     form = await read_form(request, max_files=3)
     images = await form_files(form, "image")
     masks = await form_files(form, "mask")
@@ -120,6 +125,7 @@ async def _edit_input(request: Request, media: MediaStore, owner: str) -> _EditC
         # Validate the rest first so the caller hears about every missing field at once.
         validate(EditInput, {**fields, "image": {}})
     validate(EditInput, {**fields, "image": placeholder})  # refuse before storing anything
+    media = attach(media, owner, fields.get("project_id"), fields.get("room_id"))
     source = media.save_input(owner, images[0])
     reference = media.save_input(owner, references[0]) if references else None
     if reference is not None:
@@ -130,7 +136,7 @@ async def _edit_input(request: Request, media: MediaStore, owner: str) -> _EditC
         "image_sha256": content_hash(images[0]),
         "reference_sha256": content_hash(references[0]) if references else None,
     }
-    return _EditCall(body, fingerprint, source, masks[0] if masks else None, reference)
+    return _EditCall(body, media, fingerprint, source, masks[0] if masks else None, reference)
 
 
 @router.post(
@@ -154,10 +160,10 @@ async def edit_photo(
     call: CurrentCall,
     response: Response,
 ) -> EditResponse | JSONResponse:
-    media = get_media()
     owner, deadline = call.owner, call.deadline
-    edit_call = await _edit_input(request, media, owner.key)
-    body, source, mask, fingerprint = edit_call.body, edit_call.source, edit_call.mask, edit_call.fingerprint
+    edit_call = await _edit_input(request, get_media(), owner.key)
+    body, media, source, mask = edit_call.body, edit_call.media, edit_call.source, edit_call.mask
+    fingerprint = edit_call.fingerprint
 
     if call.wants_async(body.run_async):
         if mask is not None:

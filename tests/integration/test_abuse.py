@@ -580,10 +580,10 @@ def test_a_wildcard_allow_list_is_refused_by_settings(monkeypatch: pytest.Monkey
 
 
 class Lambdas:
-    """The three functions' handlers, called as Lambda calls them."""
+    """The API functions' handlers, called as Lambda calls them."""
 
     def __init__(self) -> None:
-        self.handlers = {name: load_app(name).handler for name in ("chat", "generate", "edit")}
+        self.handlers = {name: load_app(name).handler for name in ("chat", "generate", "edit", "history")}
 
     def __call__(self, function: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         return invoke(self.handlers[function], event)
@@ -616,6 +616,17 @@ ROUTES = [
     ("generate", "GET", f"/images/{'a' * 32}", None),
     ("edit", "POST", "/edit", {"prompt": "x", "image": {"image_id": "a" * 32}}),
     ("edit", "POST", "/uploads", {"content_type": "image/png", "size": 10}),
+    ("history", "GET", "/chat/sessions", None),
+    ("history", "GET", "/images", None),
+    ("history", "GET", "/jobs", None),
+    ("history", "GET", "/projects", None),
+    ("history", "POST", "/projects", {"name": "Home"}),
+    ("history", "GET", f"/projects/{'a' * 32}", None),
+    ("history", "PATCH", f"/projects/{'a' * 32}", {"name": "Home"}),
+    ("history", "DELETE", f"/projects/{'a' * 32}", None),
+    ("history", "POST", f"/projects/{'a' * 32}/export", None),
+    ("history", "DELETE", "/me", None),
+    ("history", "POST", "/me/claim", None),
 ]
 
 

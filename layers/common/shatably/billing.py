@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,10 @@ if TYPE_CHECKING:
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
 
 
-# The owner of the billable call in progress: its idempotency records' partition (see below).
-_owner: ContextVar[str] = ContextVar("idempotency_owner")
+def idempotency_partition(owner: str) -> str:
+    """The partition key of an owner's idempotency records: one per owner, so no hot partition,
+    and DELETE /me finds them with one Query."""
+    return f"IDEMPOTENCY#{owner}"
 
 
 def _persistence() -> Any:
@@ -44,11 +45,18 @@ def _persistence_layer(table_name: str, ttl_seconds: int, ddb: Any) -> Any:
     records are their own partition instead of one hot partition for the whole service."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-    class PerOwnerPersistenceLayer(DynamoDBPersistenceLayer):
-        def _get_key(self, idempotency_key: str) -> dict[str, Any]:
-            return {"pk": {"S": f"IDEMPOTENCY#{_owner.get()}"}, "sk": {"S": idempotency_key}}
+    class PerOwner(DynamoDBPersistenceLayer):
+        """Records under ``idempotency_partition(owner)``: the owner travels inside the key."""
 
-    layer = PerOwnerPersistenceLayer(
+        def _get_hashed_idempotency_key(self, data: dict[str, Any]) -> str | None:
+            hashed: str | None = super()._get_hashed_idempotency_key(data)
+            return None if hashed is None else f"{data['owner']}|{hashed}"
+
+        def _get_key(self, idempotency_key: str) -> dict[str, Any]:
+            owner, _, hashed = idempotency_key.partition("|")
+            return {"pk": {"S": idempotency_partition(owner)}, "sk": {"S": hashed}}
+
+    layer = PerOwner(
         table_name=table_name,
         key_attr="pk",
         sort_key_attr="sk",
@@ -90,7 +98,6 @@ async def run_billable(
 
     data = {"owner": owner, "route": route, "key": idempotency_key, "body": body}
     layer = _persistence()
-    _owner.set(owner)
     try:
         layer.save_inprogress(data, remaining_time_in_millis=int(deadline.remaining() * 1000))
     except IdempotencyItemAlreadyExistsError as exc:

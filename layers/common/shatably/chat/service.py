@@ -18,6 +18,7 @@ from shatably.chat.models import ChatInput, ChatResponse, SessionView, TurnView
 from shatably.chat.plan import DESIGNER_REPLY_SCHEMA, DesignerReply, parse_designer_reply
 from shatably.chat.quantities import finishing_quantities
 from shatably.errors import ProblemError
+from shatably.history.sessions import listed
 from shatably.images import check_image_count
 from shatably.observability import count, logger
 from shatably.providers.base import ChatMessage, ChatRequest, ChatResult, ImageInput
@@ -182,9 +183,12 @@ async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, De
 async def converse(
     media: MediaStore, owner: str, body: ChatInput, uploads: list[bytes], deadline: Deadline
 ) -> ChatTurn:
+    from shatably.projects.attach import project_instruction, project_session
+
     settings = get_settings()
     check_limits(body.message, len(body.images) + len(uploads))
     session = _session_for(media, owner, body.session_id)
+    media = project_session(media, owner, session, body.project_id, body.room_id)
     lang: Lang = body.lang or detect_lang(body.message)
     attachments: list[LoadedImage] = [
         media.save_input(owner, raw, session_id=session.session_id) for raw in uploads
@@ -201,7 +205,7 @@ async def converse(
         raise ProblemError("tokens_exceeded")
     history = _history(media, owner, turns, settings.history_token_budget - estimate_tokens(body.message))
     request = ChatRequest(
-        system=designer_instruction(body.lang),
+        system=designer_instruction(body.lang) + project_instruction(media, owner),
         history=history,
         message=ChatMessage("user", body.message, new_images),
         timeout=max(deadline.remaining() - 1.0, 1.0),
@@ -235,6 +239,7 @@ async def converse(
         expires_at=session.expires_at,
     )
     updated = session.model_copy(update={"turn_count": turn.index, "updated_at": now(), "lang": lang})
+    listed(updated, turn, [*(a.record for a in attachments), *drawn])
     media.table.append_turn(updated, turn)
     count("ChatTurns", provider=result.provider, lang=lang)
     return ChatTurn(

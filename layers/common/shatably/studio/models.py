@@ -59,6 +59,10 @@ class GenerateInput(BaseModel):
     )
     output_format: OutputFormat = "png"
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    project_id: str | None = Field(
+        default=None, description="File the result under this project (GET /projects)"
+    )
+    room_id: str | None = Field(default=None, description="... and this room of it")
     run_async: bool = Field(default=False, alias="async", description="Run as a job (202 + Location)")
 
     @model_validator(mode="after")
@@ -144,6 +148,10 @@ class EditInput(BaseModel):
         default=None, description="Longest side 1024/2048/4096 px at the source's aspect ratio"
     )
     output_format: OutputFormat = "png"
+    project_id: str | None = Field(
+        default=None, description="File the result under this project (GET /projects)"
+    )
+    room_id: str | None = Field(default=None, description="... and this room of it")
     run_async: bool = Field(default=False, alias="async")
 
     @field_validator("sheen", mode="before")
@@ -224,3 +232,6 @@ class JobView(BaseModel):
     updated_at: int
     images: list[ImageView] = []
     error: dict[str, Any] | None = None
+    project_id: str | None = None
+    url: str | None = Field(default=None, description="export: a presigned link to the zip (expires)")
+    counts: dict[str, int] | None = Field(default=None, description="erase: what was removed")
