@@ -18,6 +18,7 @@ from tests.e2e.playground_helpers import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     large_jpeg,
     room_jpeg,
 )
@@ -134,6 +135,22 @@ def api_get(page: Page, path: str) -> Any:
         }""",
         path,
     )
+
+
+# ───────────────────────────── the page itself ─────────────────────────────
+
+
+def test_every_module_is_served_as_javascript(page: Page) -> None:
+    """The page is ES modules without a build step: each file in web/js/ is loaded, as JavaScript."""
+    responses: list[Response] = []
+    page.on("response", lambda r: responses.append(r) if "/js/" in r.url else None)
+    open_playground(page, "chat")
+    served = {r.url.rsplit("/js/", 1)[1]: r for r in responses}
+    modules = sorted(p.name for p in (ROOT / "web" / "js").glob("*.js"))
+    assert sorted(served) == modules  # every module is reached from js/app.js, none is left over
+    for name, response in served.items():
+        assert response.status == 200, name
+        assert response.headers["content-type"] == "text/javascript; charset=utf-8", name
 
 
 # ───────────────────────────── (a) chat ─────────────────────────────

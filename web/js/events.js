@@ -1,0 +1,19 @@
+// The page's few cross-screen messages, so a screen never reaches into another's state:
+//   "lang"       the interface language changed (every screen re-renders its text)
+//   "owner"      the owner id changed (issued by the API, or forgotten)
+//   "provider"   an answer named its provider
+//   "catalog"    GET /styles arrived
+//   "job-done"   a watched job reached a terminal status (detail: the job)
+//   "edit-image" open an image in Edit (detail: an ImageView)
+//   "open-chat"  open a conversation in Chat (detail: a session id)
+//   "forget"     the user forgot their id or erased their data: drop everything held for it
+
+const bus = new EventTarget();
+
+export function emit(name, detail) {
+  bus.dispatchEvent(new CustomEvent(name, { detail }));
+}
+
+export function on(name, listener) {
+  bus.addEventListener(name, (event) => listener(event.detail));
+}
