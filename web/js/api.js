@@ -10,7 +10,6 @@ export const INLINE_MAX_BYTES = 2 * 1024 * 1024; // a larger photo goes to S3 by
 const INLINE_BUDGET_BYTES = 3 * 1024 * 1024; // all inline photos of one request together
 const UPLOAD_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"]);
 
-
 // The API lives at the page's own folder, unless ?api=<base URL> points elsewhere.
 export const API_BASE = (() => {
   const given = new URLSearchParams(location.search).get("api");
@@ -26,7 +25,6 @@ export const API_BASE = (() => {
   }
   return new URL(".", location.href).href;
 })();
-
 
 // ───────────────────────────── identity ─────────────────────────────
 
@@ -80,9 +78,16 @@ export async function api(path, options = {}) {
   }
 }
 
-async function request(path, { method = "GET", json, body, headers = {}, signal } = {}) {
+/**
+ * One API call. ``accept`` asks for another representation (``text/csv``); ``as: "blob"`` returns the
+ * body as a Blob instead of parsed JSON. Errors are always problem+json, thrown as ApiProblem.
+ */
+async function request(path, { method = "GET", json, body, headers = {}, signal, accept, as = "json" } = {}) {
   const sent = new Headers(headers);
-  sent.set("Accept", "application/json, application/problem+json");
+  sent.set(
+    "Accept",
+    accept ? `${accept}, application/problem+json` : "application/json, application/problem+json",
+  );
   const owner = getOwner();
   if (owner) sent.set(OWNER_HEADER, owner);
   let payload = body;
@@ -105,6 +110,9 @@ async function request(path, { method = "GET", json, body, headers = {}, signal 
   const issued = response.headers.get(OWNER_HEADER);
   if (issued && issued !== getOwner()) setOwner(issued);
 
+  if (as === "blob" && response.ok) {
+    return { status: response.status, headers: response.headers, blob: await response.blob() };
+  }
   const text = await response.text();
   let data = null;
   if (text) {
@@ -145,7 +153,6 @@ export function asProblem(error) {
   if (error instanceof ApiProblem) return error.problem;
   return { title: t("bad_response"), detail: error?.message || String(error) };
 }
-
 
 // ───────────────────────────── photos → image references ─────────────────────────────
 

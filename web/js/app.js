@@ -7,6 +7,7 @@ import { loadCatalog } from "./catalog.js";
 import { initChat, currentSession, loadHistory } from "./chat.js";
 import { $, shortId } from "./dom.js";
 import { initEdit } from "./edit.js";
+import { initEstimate } from "./estimate.js";
 import { emit, on } from "./events.js";
 import { initGenerate } from "./generate.js";
 import { getLang, setLang, t } from "./i18n.js";
@@ -102,6 +103,7 @@ async function start() {
   initChat();
   initGenerate();
   initEdit();
+  initEstimate();
   initJobs();
   applyLanguage();
   document.body.dataset.ready = "true";

@@ -22,7 +22,9 @@ function renderStylePreview() {
   box.replaceChildren();
   if (!style) return;
   const description =
-    getLang() === "ar" ? style.description_ar || style.description : style.description_en || style.description;
+    getLang() === "ar"
+      ? style.description_ar || style.description
+      : style.description_en || style.description;
   if (description) box.append(h("p", { class: "style-desc", ...textAttrs(description) }, description));
   if (Array.isArray(style.palette) && style.palette.length) box.append(swatchList(style.palette));
 }
