@@ -502,8 +502,8 @@ def egp(low: int, high: int) -> str:
 
 
 def test_estimate_bill_budget_verdict_and_csv(page: Page) -> None:
-    open_playground(page, "estimate")
     require_route(page, "POST", "/estimate")
+    open_playground(page, "estimate")
     # The form starts with a 5×4 m reception in porcelain 60×120 and a 2×1.8 m tiled bathroom.
     expect(page.locator("#est-rooms .room-row")).to_have_count(2)
     page.select_option("#est-state", "plastered")
@@ -570,8 +570,8 @@ def test_estimate_bill_budget_verdict_and_csv(page: Page) -> None:
 
 
 def test_estimate_by_flat_area_returns_rooms_to_correct(page: Page) -> None:
-    open_playground(page, "estimate")
     require_route(page, "POST", "/estimate")
+    open_playground(page, "estimate")
     page.check("#est-mode-area")
     expect(page.locator("#est-rooms")).to_be_hidden()
     page.fill("#est-area", "120")

@@ -26,6 +26,33 @@ export const API_BASE = (() => {
   return new URL(".", location.href).href;
 })();
 
+// ───────────────────────────── what this API serves ─────────────────────────────
+
+let served = null; // "GET /projects/{}" for every documented route; null: unknown, assume all
+
+const routeKey = (method, path) => `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, "{}")}`;
+
+/** Read the API's OpenAPI document once, so a screen whose routes are not deployed stays hidden. */
+export async function loadRoutes() {
+  try {
+    const response = await fetch(new URL("openapi.json", API_BASE), { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const doc = await response.json();
+    served = new Set(
+      Object.entries(doc.paths || {}).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => routeKey(method, path)),
+      ),
+    );
+  } catch {
+    served = null;
+  }
+}
+
+/** Whether the API serves a route (true when its document could not be read). */
+export function serves(method, path) {
+  return served === null || served.has(routeKey(method, path));
+}
+
 // ───────────────────────────── identity ─────────────────────────────
 
 export function getOwner() {

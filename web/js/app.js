@@ -2,17 +2,20 @@
 // Plain ES modules, no build step; nothing is fetched from outside this origin except the
 // presigned image and upload URLs the API hands out. Each screen lives in its own module.
 
-import { API_BASE, api, getOwner, setOwner } from "./api.js";
+import { API_BASE, api, getOwner, loadRoutes, serves, setOwner } from "./api.js";
 import { loadCatalog } from "./catalog.js";
 import { initChat, currentSession, loadHistory } from "./chat.js";
 import { $, shortId } from "./dom.js";
 import { initEdit } from "./edit.js";
 import { initEstimate } from "./estimate.js";
 import { emit, on } from "./events.js";
+import { initGallery } from "./gallery.js";
 import { initGenerate } from "./generate.js";
 import { getLang, setLang, t } from "./i18n.js";
 import { initJobs } from "./jobs.js";
-import { initTabs } from "./tabs.js";
+import { initProjects } from "./projects.js";
+import { initSidebar, refreshLists } from "./sidebar.js";
+import { initTabs, offerTab } from "./tabs.js";
 
 function renderOwner() {
   const owner = getOwner();
@@ -96,7 +99,16 @@ function initIdentity() {
   }
 }
 
+/** Screens appear only when the API serves what they need. */
+function offerScreens() {
+  offerTab("estimate", serves("POST", "/estimate"));
+  offerTab("projects", serves("GET", "/projects") && serves("POST", "/projects"));
+  offerTab("gallery", serves("GET", "/images"));
+}
+
 async function start() {
+  await loadRoutes();
+  offerScreens();
   initTabs();
   initLanguage();
   initIdentity();
@@ -105,10 +117,13 @@ async function start() {
   initEdit();
   initEstimate();
   initJobs();
+  initProjects();
+  initGallery();
+  initSidebar();
   applyLanguage();
   document.body.dataset.ready = "true";
   await Promise.all([checkHealth(), loadCatalog()]);
-  if (currentSession()) await loadHistory({ quiet: true });
+  await Promise.all([currentSession() ? loadHistory({ quiet: true }) : null, refreshLists()]);
   document.body.dataset.loaded = "true";
 }
 

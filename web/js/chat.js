@@ -8,6 +8,7 @@ import { t } from "./i18n.js";
 import { TERMINAL, jobStatus, watchJob } from "./jobs.js";
 import { renderPlan } from "./plan.js";
 import { STORE, safeStorage } from "./storage.js";
+import { selectTab } from "./tabs.js";
 
 const MAX_PHOTOS = 4;
 
@@ -188,7 +189,9 @@ async function sendChat() {
     });
     if (!data || typeof data.response !== "string")
       throw new ApiProblem({ title: t("bad_response"), detail: "" });
+    const started = !state.session;
     setSession(data.session_id || state.session);
+    if (started) emit("lists-changed");
     const turn = normaliseTurn({ ...data, message, localPhotos: pending.localPhotos });
     state.turns[state.turns.indexOf(pending)] = turn;
     input.value = "";
@@ -245,6 +248,7 @@ async function deleteConversation() {
   try {
     await api(`chat/sessions/${encodeURIComponent(state.session)}`, { method: "DELETE" });
     newConversation();
+    emit("lists-changed");
   } catch (error) {
     showProblem("chat-problem", asProblem(error));
   }
@@ -294,3 +298,11 @@ on("job-done", (job) => {
   renderChatLog();
 });
 on("forget", newConversation);
+on("open-chat", async (id) => {
+  selectTab("chat");
+  if (id === state.session && state.turns.length) return;
+  setSession(id);
+  state.turns = [];
+  renderChatLog();
+  await loadHistory();
+});

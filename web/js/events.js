@@ -6,6 +6,10 @@
 //   "job-done"   a watched job reached a terminal status (detail: the job)
 //   "edit-image" open an image in Edit (detail: an ImageView)
 //   "open-chat"  open a conversation in Chat (detail: a session id)
+//   "tab"        a tab was opened (detail: its name)
+//   "open-project" open a project's page (detail: its id; null for a new project)
+//   "lists-changed" a conversation or project was created or deleted (the sidebar reloads)
+//   "sessions-listed", "projects-listed" the sidebar's lists arrived (detail: their items)
 //   "forget"     the user forgot their id or erased their data: drop everything held for it
 
 const bus = new EventTarget();

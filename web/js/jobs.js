@@ -66,6 +66,7 @@ async function pollJob(job) {
     job.updated_at = data.updated_at ?? job.updated_at;
     job.images = Array.isArray(data.images) ? data.images : job.images;
     job.error = data.error || null;
+    job.result = data; // the whole document: an export's url, an erasure's counts
     if (data.status && data.status !== job.status) {
       job.status = data.status;
       job.history.push({ status: data.status, at: Date.now() });

@@ -1,8 +1,15 @@
 // The tab strip (ARIA tabs pattern): click or arrow keys, and the URL's #hash names the open tab.
 
 import { $ } from "./dom.js";
+import { emit } from "./events.js";
 
-const tabs = () => [...document.querySelectorAll("#tablist [role=tab]")].map((b) => b.dataset.tab);
+const tabs = () =>
+  [...document.querySelectorAll("#tablist [role=tab]")].filter((b) => !b.hidden).map((b) => b.dataset.tab);
+
+/** Hide a tab whose screen the API cannot serve (its routes are not deployed). */
+export function offerTab(name, offered) {
+  $(`tab-${name}`).hidden = !offered;
+}
 
 export function selectTab(name, { focus = false, updateHash = true } = {}) {
   const names = tabs();
@@ -16,6 +23,7 @@ export function selectTab(name, { focus = false, updateHash = true } = {}) {
     if (selected && focus) button.focus();
   }
   if (updateHash && location.hash !== `#${name}`) history.replaceState(null, "", `#${name}`);
+  emit("tab", name);
 }
 
 export function initTabs() {
