@@ -49,6 +49,8 @@ CHAT_FORM = {
         "user_id": {"type": "string"},
         "session_id": {"type": "string"},
         "lang": {"type": "string", "enum": ["ar", "en"]},
+        "project_id": {"type": "string"},
+        "room_id": {"type": "string"},
     },
 }
 
@@ -59,7 +61,9 @@ async def _chat_input(request: Request) -> tuple[ChatInput, list[bytes], dict[st
         body = await read_json(request, ChatInput)
         return body, [], body.model_dump(mode="json", exclude={"user_id"})
     form = await read_form(request, max_files=8)
-    fields = {k: form_text(form, k) for k in ("message", "session_id", "lang", "user_id")}
+    fields = {
+        k: form_text(form, k) for k in ("message", "session_id", "lang", "user_id", "project_id", "room_id")
+    }
     body = validate(ChatInput, {k: v for k, v in fields.items() if v is not None})
     uploads = await form_files(form, "image")
     fingerprint = {

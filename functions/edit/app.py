@@ -16,6 +16,7 @@ from shatably.billing import run_billable
 from shatably.images import content_hash
 from shatably.jobs import service as jobs
 from shatably.jobs.worker import handle_event
+from shatably.projects.attach import attach
 from shatably.storage.media import ImageRef, LoadedImage, MediaStore, get_media
 from shatably.storage.uploads import UploadRequest, UploadTicket, create_upload
 from shatably.studio import service as studio
@@ -74,23 +75,36 @@ EDIT_FORM = {
         "color": {"type": "string"},
         "regions": {"type": "string", "description": "Comma-separated region names"},
         "output_format": {"type": "string", "enum": ["png", "jpeg", "webp"]},
+        "project_id": {"type": "string"},
+        "room_id": {"type": "string"},
     },
 }
 
 
 async def _edit_input(
     request: Request, media: MediaStore, owner: str
-) -> tuple[EditInput, LoadedImage | None, bytes | None, dict[str, Any]]:
-    """The edit request from either body: (input, stored source if uploaded, mask, idempotency body)."""
+) -> tuple[EditInput, MediaStore, LoadedImage | None, bytes | None, dict[str, Any]]:
+    """The edit request from either body: (input, the media store filing under its project, stored
+    source if uploaded, mask, idempotency body)."""
     if not is_form(request):
         body = await read_json(request, EditInput)
-        return body, None, None, body.model_dump(mode="json", exclude={"run_async"})
+        media = attach(media, owner, body.project_id, body.room_id)
+        return body, media, None, None, body.model_dump(mode="json", exclude={"run_async"})
     form = await read_form(request, max_files=2)
     images = await form_files(form, "image")
     masks = await form_files(form, "mask")
     fields = {
         key: form_text(form, key)
-        for key in ("prompt", "operation", "style", "color", "material", "output_format")
+        for key in (
+            "prompt",
+            "operation",
+            "style",
+            "color",
+            "material",
+            "output_format",
+            "project_id",
+            "room_id",
+        )
         if form_text(form, key) is not None
     }
     regions = form_text(form, "regions")
@@ -99,13 +113,14 @@ async def _edit_input(
     if not images:
         # Validate the rest first so the caller hears about every missing field at once.
         validate(EditInput, {**fields, "image": {}})
+    media = attach(media, owner, fields.get("project_id"), fields.get("room_id"))
     source = media.save_input(owner, images[0])
     body = validate(EditInput, {**fields, "image": ImageRef(image_id=source.record.image_id).model_dump()})
     fingerprint = {
         **body.model_dump(mode="json", exclude={"run_async", "image"}),
         "image_sha256": content_hash(images[0]),
     }
-    return body, source, masks[0] if masks else None, fingerprint
+    return body, media, source, masks[0] if masks else None, fingerprint
 
 
 @router.post(
@@ -129,9 +144,8 @@ async def edit_photo(
     call: CurrentCall,
     response: Response,
 ) -> EditResponse | JSONResponse:
-    media = get_media()
     owner, deadline = call.owner, call.deadline
-    body, source, mask, fingerprint = await _edit_input(request, media, owner.key)
+    body, media, source, mask, fingerprint = await _edit_input(request, get_media(), owner.key)
 
     if call.wants_async(body.run_async):
         if mask is not None:

@@ -16,6 +16,7 @@ from shatably.billing import run_billable
 from shatably.catalog import catalogue_document
 from shatably.jobs import service as jobs
 from shatably.jobs.worker import handle_event
+from shatably.projects.attach import attach
 from shatably.storage.media import get_media
 from shatably.studio import service as studio
 from shatably.studio.lineage import ImageDetail, image_detail
@@ -67,8 +68,8 @@ async def generate_image(
     call: CurrentCall,
     response: Response,
 ) -> GenerateResponse | JSONResponse:
-    media = get_media()
     owner, deadline = call.owner, call.deadline
+    media = attach(get_media(), owner.key, body.project_id, body.room_id)
     request = body.model_dump(mode="json", exclude={"run_async"})
     fresh: list[studio.StudioResult] = []  # what work() made, so the response need not read it back
 

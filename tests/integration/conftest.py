@@ -52,8 +52,17 @@ def provision() -> Aws:
         TableName=TABLE,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "owner_pk", "owner_sk")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "ByOwner",
+                "KeySchema": [
+                    {"AttributeName": "owner_pk", "KeyType": "HASH"},
+                    {"AttributeName": "owner_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
         BillingMode="PAY_PER_REQUEST",
     )
@@ -120,6 +129,11 @@ def generate_client(aws: Aws) -> TestClient:
 @pytest.fixture
 def edit_client(aws: Aws) -> TestClient:
     return TestClient(load_app("edit").app)
+
+
+@pytest.fixture
+def history_client(aws: Aws) -> TestClient:
+    return TestClient(load_app("history").app)
 
 
 @pytest.fixture

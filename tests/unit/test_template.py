@@ -25,8 +25,13 @@ API_FUNCTIONS = {
     "ChatFunction": "functions/chat",
     "GenerateFunction": "functions/generate",
     "EditFunction": "functions/edit",
+    "HistoryFunction": "functions/history",
 }
-WORKERS = {"GenerateWorker": "GenerateFunction", "EditWorker": "EditFunction"}
+WORKERS = {
+    "GenerateWorker": "GenerateFunction",
+    "EditWorker": "EditFunction",
+    "HistoryWorker": "HistoryFunction",
+}
 ROUTES = {
     "ChatFunction": {
         ("POST", "/chat"),
@@ -41,6 +46,19 @@ ROUTES = {
         ("GET", "/images/{image_id}"),
     },
     "EditFunction": {("POST", "/edit"), ("POST", "/uploads")},
+    "HistoryFunction": {
+        ("GET", "/chat/sessions"),
+        ("GET", "/images"),
+        ("GET", "/jobs"),
+        ("GET", "/projects"),
+        ("POST", "/projects"),
+        ("GET", "/projects/{project_id}"),
+        ("PATCH", "/projects/{project_id}"),
+        ("DELETE", "/projects/{project_id}"),
+        ("POST", "/projects/{project_id}/export"),
+        ("DELETE", "/me"),
+        ("POST", "/me/claim"),
+    },
 }
 PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles")}
 GATEWAY_LIMIT_SECONDS = 29
@@ -50,6 +68,8 @@ SERVICE_NAMES = {
     "EditFunction": "shatably-edit",
     "GenerateWorker": "shatably-generate-worker",
     "EditWorker": "shatably-edit-worker",
+    "HistoryFunction": "shatably-history",
+    "HistoryWorker": "shatably-history-worker",
 }
 QUEUES = {
     "ChatFunction": "GenerateJobsQueue",
@@ -57,7 +77,11 @@ QUEUES = {
     "GenerateWorker": "GenerateJobsQueue",
     "EditFunction": "EditJobsQueue",
     "EditWorker": "EditJobsQueue",
+    "HistoryFunction": "HistoryJobsQueue",
+    "HistoryWorker": "HistoryJobsQueue",
 }
+# Functions that call no provider read no provider key: no SSM policy at all.
+NO_PROVIDER = {"HistoryFunction", "HistoryWorker"}
 
 
 @pytest.fixture(scope="module")
@@ -422,14 +446,26 @@ ALLOWED_S3 = {
         "s3:PutObject": {"clean", "results"},
         "s3:DeleteObject": {"clean", "results"},
     },
-    "GenerateFunction": {"s3:GetObject": {"results"}, "s3:PutObject": {"results"}},
+    "GenerateFunction": {"s3:GetObject": {"results", "exports"}, "s3:PutObject": {"results"}},
     "GenerateWorker": {"s3:GetObject": {"results"}, "s3:PutObject": {"results"}},
     "EditFunction": {
         "s3:GetObject": {"uploads", "clean", "results"},
         "s3:PutObject": {"uploads", "clean", "results"},
     },
     "EditWorker": {"s3:GetObject": {"uploads", "clean", "results"}, "s3:PutObject": {"clean", "results"}},
+    "HistoryFunction": {
+        "s3:GetObject": {"clean", "results"},
+        "s3:DeleteObject": {"clean", "results", "exports"},
+    },
+    "HistoryWorker": {
+        "s3:GetObject": {"uploads", "clean", "results"},
+        "s3:PutObject": {"exports"},
+        "s3:DeleteObject": {"uploads", "clean", "results", "exports"},
+        "s3:ListBucket": {"the bucket, by owner prefix"},
+    },
 }
+OWNER_INDEX_ARN = {"Fn::Sub": "${DataTable.Arn}/index/ByOwner"}
+BATCH_DELETERS = {"ChatFunction", "HistoryFunction", "HistoryWorker"}
 TABLE_ACTIONS = {
     "dynamodb:GetItem",
     "dynamodb:PutItem",
@@ -444,9 +480,14 @@ def test_policies_are_least_privilege(resources) -> None:
     for name in [*API_FUNCTIONS, *WORKERS]:
         policies = props(resources, name)["Policies"]
         templates = [next(iter(p)) for p in policies if isinstance(p, dict) and "Statement" not in p]
-        assert templates == ["SSMParameterReadPolicy"], name  # never S3Crud/DynamoDBCrud/...
-        ssm = next(p for p in policies if "SSMParameterReadPolicy" in p)["SSMParameterReadPolicy"]
-        assert sub_text(ssm["ParameterName"]) == "shatably/${Stage}/*"  # no leading slash in SAM's template
+        if name in NO_PROVIDER:
+            assert templates == [], name
+        else:
+            assert templates == ["SSMParameterReadPolicy"], name  # never S3Crud/DynamoDBCrud/...
+            ssm = next(p for p in policies if "SSMParameterReadPolicy" in p)["SSMParameterReadPolicy"]
+            assert (
+                sub_text(ssm["ParameterName"]) == "shatably/${Stage}/*"
+            )  # no leading slash in SAM's template
         s3: dict[str, set[str]] = {}
         for statement in statements(resources[name]):
             assert statement["Effect"] == "Allow"
@@ -456,15 +497,25 @@ def test_policies_are_least_privilege(resources) -> None:
             assert all(":" in a and not a.endswith("*") for a in actions), (name, actions)
             for action in actions:
                 service = action.split(":")[0]
-                if service == "dynamodb":
+                if service == "dynamodb" and resources_ == [OWNER_INDEX_ARN]:
+                    # Lists, erase and claim: a Query on the owner index, nothing else.
+                    assert action == "dynamodb:Query" and name in NO_PROVIDER, (name, action)
+                elif service == "dynamodb":
                     assert resources_ == [{"Fn::GetAtt": ["DataTable", "Arn"]}]
                     assert action in TABLE_ACTIONS or (
-                        name == "ChatFunction" and action == "dynamodb:BatchWriteItem"
+                        name in BATCH_DELETERS and action == "dynamodb:BatchWriteItem"
                     )
+                elif action == "s3:ListBucket":
+                    # Erase lists one owner's folders: the bucket ARN, narrowed by prefix.
+                    assert resources_ == [{"Fn::GetAtt": ["MediaBucket", "Arn"]}], name
+                    assert statement["Condition"] == {
+                        "StringLike": {"s3:prefix": ["uploads/*", "clean/*", "results/*", "exports/*"]}
+                    }
+                    s3.setdefault(action, set()).add("the bucket, by owner prefix")
                 elif service == "s3":
                     for resource in resources_:
                         match = re.fullmatch(
-                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results)/\*", sub_text(resource)
+                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results|exports)/\*", sub_text(resource)
                         )
                         assert match, (name, resource)
                         s3.setdefault(action, set()).add(match.group(1))
@@ -505,11 +556,20 @@ def test_table_keys_ttl_and_protection(resources) -> None:
     assert {(a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]} == {
         ("pk", "S"),
         ("sk", "S"),
+        ("owner_pk", "S"),
+        ("owner_sk", "S"),
     }
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"]["SSEEnabled"] is True
-    assert "GlobalSecondaryIndexes" not in table
+    # The one index: each owner's items by kind, newest first (lists, erase, claim; never a Scan).
+    (index,) = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "ByOwner"
+    assert index["KeySchema"] == [
+        {"AttributeName": "owner_pk", "KeyType": "HASH"},
+        {"AttributeName": "owner_sk", "KeyType": "RANGE"},
+    ]
+    assert index["Projection"] == {"ProjectionType": "ALL"}
 
 
 def test_bucket_is_private_encrypted_and_expires_objects(template, resources) -> None:
@@ -529,6 +589,7 @@ def test_bucket_is_private_encrypted_and_expires_objects(template, resources) ->
         "uploads/": 1,
         "clean/": {"Ref": "ResultRetentionDays"},
         "results/": {"Ref": "ResultRetentionDays"},
+        "exports/": 1,
     }
     assert default(template, "ResultRetentionDays") == 30
     assert any(r.get("AbortIncompleteMultipartUpload") for r in rules)
@@ -546,7 +607,11 @@ def test_bucket_is_private_encrypted_and_expires_objects(template, resources) ->
 
 
 def test_queues_redrive_and_visibility(resources) -> None:
-    for queue, worker in (("GenerateJobsQueue", "GenerateWorker"), ("EditJobsQueue", "EditWorker")):
+    for queue, worker in (
+        ("GenerateJobsQueue", "GenerateWorker"),
+        ("EditJobsQueue", "EditWorker"),
+        ("HistoryJobsQueue", "HistoryWorker"),
+    ):
         q = props(resources, queue)
         assert q["RedrivePolicy"] == {
             "deadLetterTargetArn": {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]},

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs and friends
 
 
+def idempotency_partition(owner: str) -> str:
+    """The partition key of an owner's idempotency records: one per owner, so no hot partition,
+    and DELETE /me finds them with one Query."""
+    return f"IDEMPOTENCY#{owner}"
+
+
 def _persistence() -> Any:
     settings = get_settings()
     return _persistence_layer(settings.table_name, settings.idempotency_ttl_seconds, client("dynamodb"))
@@ -35,11 +41,21 @@ def _persistence_layer(table_name: str, ttl_seconds: int, ddb: Any) -> Any:
     boto3's defaults (60 s reads, legacy retries) on a client built for every request."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
-    layer = DynamoDBPersistenceLayer(
+    class PerOwner(DynamoDBPersistenceLayer):
+        """Records under ``idempotency_partition(owner)``: the owner travels inside the key."""
+
+        def _get_hashed_idempotency_key(self, data: dict[str, Any]) -> str | None:
+            hashed: str | None = super()._get_hashed_idempotency_key(data)
+            return None if hashed is None else f"{data['owner']}|{hashed}"
+
+        def _get_key(self, idempotency_key: str) -> dict[str, Any]:
+            owner, _, hashed = idempotency_key.partition("|")
+            return {"pk": {"S": idempotency_partition(owner)}, "sk": {"S": hashed}}
+
+    layer = PerOwner(
         table_name=table_name,
         key_attr="pk",
         sort_key_attr="sk",
-        static_pk_value="IDEMPOTENCY",
         expiry_attr="expires_at",
         boto3_client=ddb,
     )

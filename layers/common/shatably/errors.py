@@ -33,7 +33,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "image_not_found": (404, "Image not found"),
     "upload_not_found": (404, "Upload not found"),
     "job_not_found": (404, "Job not found"),
+    "project_not_found": (404, "Project not found"),
+    "room_not_found": (404, "Room not found"),
     "conversation_conflict": (409, "The conversation changed while answering"),
+    "claim_conflict": (409, "These items were already claimed by someone else"),
     "unknown_style": (422, "Unknown style"),
     "unknown_room_type": (422, "Unknown room type"),
     # auth / abuse

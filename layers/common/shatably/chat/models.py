@@ -20,6 +20,10 @@ class ChatInput(BaseModel):
     session_id: str | None = Field(default=None, description="Continue this conversation")
     lang: Literal["ar", "en"] | None = Field(default=None, description="Force the reply language")
     user_id: str | None = Field(default=None, description="v1 field; accepted and ignored for identity")
+    project_id: str | None = Field(
+        default=None, description="A new conversation about this project (the designer sees it)"
+    )
+    room_id: str | None = Field(default=None, description="... and this room of it")
 
 
 class ChatResponse(BaseModel):

@@ -61,6 +61,7 @@ def _create(media: MediaStore, message: JobMessage, job_id: str, owner: str) -> 
         owner=owner,
         kind=message.kind,
         request=message.request,
+        project_id=message.request.get("project_id"),
         deadline_at=now() + settings.job_deadline_seconds + 60,
         expires_at=now() + settings.result_ttl_days * 86400,
     )
@@ -91,9 +92,21 @@ def view(media: MediaStore, owner: str, job_id: str) -> JobView:
         stale.error = ProblemError("upstream_timeout", detail="The job did not finish in time.").to_body()
         stale.updated_at = now()
         if media.table.transition_job(stale, (job.status,)):
-            billing.release(owner, images_requested(job.kind, job.request))
+            if job.kind in ("generate", "edit"):  # export and erase cost no quota
+                billing.release(owner, images_requested(job.kind, job.request))
             job = stale
-    images = [media.view(media.record(owner, i)) for i in job.image_ids] if job.status == "succeeded" else []
+    done = job.status == "succeeded"
+    images = [media.view(media.record(owner, i)) for i in job.image_ids] if done else []
+    result = job.result or {}
+    url = None
+    if done and job.kind == "export" and isinstance(result.get("key"), str):
+        # Signed now, for its owner only: a link that expires, to a private object that expires.
+        url = media.bucket.presign_get(
+            result["key"],
+            "application/zip",
+            f"shatably-project-{job.project_id}.zip",
+            disposition="attachment",
+        )
     return JobView(
         job_id=job.job_id,
         kind=job.kind,
@@ -102,6 +115,9 @@ def view(media: MediaStore, owner: str, job_id: str) -> JobView:
         updated_at=job.updated_at,
         images=images,
         error=job.error,
+        project_id=job.project_id,
+        url=url,
+        counts=result.get("counts") if done else None,
     )
 
 
@@ -132,6 +148,8 @@ async def run(
     if not media.table.transition_job(running, (job.status,)):
         return  # another delivery moved it first
     deadline = Deadline(budget_seconds=float(settings.job_deadline_seconds))
+    # The project was checked when the job was submitted; its results are filed under it too.
+    media = media.for_project(job.request.get("project_id"), job.request.get("room_id"))
     try:
         if job.kind == "generate":
             request = GenerateInput.model_validate(job.request)

@@ -4,6 +4,7 @@ Keys:
   uploads/<owner>/<upload_id>     what a browser posted (untrusted; re-checked when read)
   clean/<owner>/<sha256>.<ext>    sanitised inputs (same bytes stored once)
   results/<owner>/<sha256>.<ext>  generated and edited images
+  exports/<owner>/<job_id>.zip    a project's export (expires after a day)
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ def clean_key(owner: str, digest: str, fmt: str) -> str:
 
 def result_key(owner: str, digest: str, fmt: str) -> str:
     return f"results/{owner}/{digest}.{EXTENSIONS[fmt]}"
+
+
+OWNER_PREFIXES = ("uploads", "clean", "results", "exports")
+
+
+def export_key(owner: str, job_id: str) -> str:
+    return f"exports/{owner}/{job_id}.zip"
 
 
 def upload_key(owner: str, upload_id: str) -> str:
@@ -81,7 +89,16 @@ class Bucket:
                     Bucket=self.name, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True}
                 )
 
-    def presign_get(self, key: str, content_type: str, filename: str) -> str:
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix`` (one owner's folder: a listing, not a scan of the bucket)."""
+        found: list[str] = []
+        with aws_faults(_STORAGE, "list your files"):
+            paginator = self._s3.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.name, Prefix=prefix):
+                found.extend(o["Key"] for o in page.get("Contents", []))
+        return found
+
+    def presign_get(self, key: str, content_type: str, filename: str, *, disposition: str = "inline") -> str:
         settings = get_settings()
         with aws_faults(_STORAGE, "sign a download link"):
             url: str = self._s3.generate_presigned_url(
@@ -91,7 +108,7 @@ class Bucket:
                     "Key": key,
                     # Forced type and disposition: a stored object is never sniffed as HTML.
                     "ResponseContentType": content_type,
-                    "ResponseContentDisposition": f'inline; filename="{filename}"',
+                    "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
                 },
                 ExpiresIn=settings.presign_ttl_seconds,
             )

@@ -79,9 +79,17 @@ def encode_base64(data: bytes) -> str:
 
 
 class MediaStore:
-    def __init__(self, table: Table, bucket: Bucket) -> None:
+    def __init__(
+        self, table: Table, bucket: Bucket, *, project_id: str | None = None, room_id: str | None = None
+    ) -> None:
         self.table = table
         self.bucket = bucket
+        # What this request's images are filed under (shatably.projects.attach checks ownership).
+        self.project_id = project_id
+        self.room_id = room_id
+
+    def for_project(self, project_id: str | None, room_id: str | None) -> MediaStore:
+        return MediaStore(self.table, self.bucket, project_id=project_id, room_id=room_id)
 
     def _expiry(self) -> int:
         return now() + get_settings().result_ttl_days * 86400
@@ -102,6 +110,8 @@ class MediaStore:
             height=prepared.height,
             operation="upload",
             session_id=session_id,
+            project_id=self.project_id,
+            room_id=self.room_id,
             expires_at=self._expiry(),
         )
         self.table.put_image(record)
@@ -135,6 +145,8 @@ class MediaStore:
             model=model,
             session_id=session_id,
             job_id=job_id,
+            project_id=self.project_id,
+            room_id=self.room_id,
             expires_at=self._expiry(),
         )
         self.table.put_image(record)

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "blocked"]
-JobKind = Literal["generate", "edit"]
+# export and erase are the history function's jobs (a project's zip; everything an owner has).
+JobKind = Literal["generate", "edit", "export", "erase"]
 FINAL_JOB_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "blocked"})
 
 
@@ -34,6 +35,13 @@ class SessionRecord(BaseModel):
     turn_count: int = 0
     lang: str | None = None
     expires_at: int = 0
+    # For lists: a title from the first message (or the plan), the latest image as a thumbnail.
+    title: str | None = None
+    project_id: str | None = None
+    room_id: str | None = None
+    thumbnail_id: str | None = None
+    thumbnail_key: str | None = None
+    thumbnail_format: str | None = None
 
 
 class TurnRecord(BaseModel):
@@ -66,6 +74,8 @@ class ImageRecord(BaseModel):
     model: str | None = None
     session_id: str | None = None
     job_id: str | None = None
+    project_id: str | None = None
+    room_id: str | None = None
     created_at: int = Field(default_factory=now)
     expires_at: int = 0
 
@@ -87,3 +97,16 @@ class JobRecord(BaseModel):
     updated_at: int = Field(default_factory=now)
     deadline_at: int = 0  # a running job past this is reported failed
     expires_at: int = 0
+    result: dict[str, Any] | None = None  # export: the zip's key; erase: what was removed
+    project_id: str | None = None
+
+
+class ProjectRecord(BaseModel):
+    """A home: its facts and rooms live in ``spec`` (JSON: dimensions are decimals)."""
+
+    project_id: str = Field(default_factory=new_id)
+    owner: str
+    name: str
+    spec: dict[str, Any]
+    created_at: int = Field(default_factory=now)
+    updated_at: int = Field(default_factory=now)

@@ -7,6 +7,15 @@ Item layout (pk / sk):
   JOB#<id>     / META          a job
   QUOTA#<owner>#<day> / DAY    per-owner daily counters
   BUDGET#<day> / DAY           the global daily image budget (the kill switch)
+  PROJECT#<id> / META          a project (a home) with its rooms
+  CLAIM#<anonymous owner> / META  who claimed an anonymous owner's data (POST /me/claim)
+
+Owner index (GSI ``ByOwner``, sparse): sessions, images, jobs and projects also carry
+  owner_pk = <owner>#<KIND>  (KIND: SESSION, IMAGE, JOB, PROJECT)
+  owner_sk = <created_at, 10 digits>#<id>
+so every list is a Query on one owner's partition, newest first, never a Scan, and its cost does
+not grow with other owners. The sort key never changes after creation, so pages stay stable while
+new items arrive (they sort before the first page).
 Complex values (plans, requests) are stored as JSON strings: they are read whole, never queried.
 """
 
@@ -14,6 +23,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,11 +31,13 @@ from pydantic import BaseModel
 
 from shatably.errors import ProblemError
 from shatably.storage.aws import aws_faults, client
-from shatably.storage.models import ImageRecord, JobRecord, SessionRecord, TurnRecord
+from shatably.storage.models import ImageRecord, JobRecord, ProjectRecord, SessionRecord, TurnRecord
 
 M = TypeVar("M", bound=BaseModel)
 _DEP = "dependency_unavailable"
-_JSON_FIELDS = frozenset({"plan", "request", "error", "usage"})
+_JSON_FIELDS = frozenset({"plan", "request", "error", "usage", "result", "spec"})
+OWNER_INDEX = "ByOwner"
+OWNED_KINDS = ("SESSION", "IMAGE", "JOB", "PROJECT")
 
 
 def _attribute(value: Any) -> dict[str, Any]:
@@ -74,7 +86,7 @@ def _serialize(model: BaseModel) -> dict[str, Any]:
 def _deserialize(item: dict[str, Any], model: type[M]) -> M:
     data: dict[str, Any] = {}
     for key, raw in item.items():
-        if key in ("pk", "sk"):
+        if key in ("pk", "sk", "owner_pk", "owner_sk"):
             continue
         value = _value(raw)
         if key in _JSON_FIELDS and isinstance(value, str):
@@ -83,8 +95,34 @@ def _deserialize(item: dict[str, Any], model: type[M]) -> M:
     return model.model_validate(data)
 
 
+def from_item(item: dict[str, Any], model: type[M]) -> M:
+    """A record from a raw item (the owner index returns whole items)."""
+    return _deserialize(item, model)
+
+
 def _key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A DynamoDB filter expression with its names and values."""
+
+    expression: str
+    names: dict[str, str]
+    values: dict[str, Any]
+
+
+def owner_partition(owner: str, kind: str) -> str:
+    return f"{owner}#{kind}"
+
+
+def _owned(kind: str, owner: str, created_at: int, item_id: str) -> dict[str, Any]:
+    """The owner-index attributes of an item (see the layout above)."""
+    return {
+        "owner_pk": {"S": owner_partition(owner, kind)},
+        "owner_sk": {"S": f"{created_at:010d}#{item_id}"},
+    }
 
 
 def today() -> str:
@@ -139,7 +177,11 @@ class Table:
         """
         from botocore.exceptions import ClientError
 
-        meta = _serialize(session) | _key(f"SESSION#{session.session_id}", "META")
+        meta = (
+            _serialize(session)
+            | _key(f"SESSION#{session.session_id}", "META")
+            | _owned("SESSION", session.owner, session.created_at, session.session_id)
+        )
         turn_item = _serialize(turn) | _key(f"SESSION#{session.session_id}", f"TURN#{turn.index:05d}")
         previous = turn.index - 1
         session_write: dict[str, Any] = {
@@ -213,7 +255,11 @@ class Table:
     # --- images -------------------------------------------------------------------------------
 
     def put_image(self, record: ImageRecord) -> None:
-        item = _serialize(record) | _key(f"IMAGE#{record.image_id}", "META")
+        item = (
+            _serialize(record)
+            | _key(f"IMAGE#{record.image_id}", "META")
+            | _owned("IMAGE", record.owner, record.created_at, record.image_id)
+        )
         with aws_faults(_DEP, "save the image record"):
             self._ddb.put_item(TableName=self.name, Item=item)
 
@@ -233,7 +279,7 @@ class Table:
         """Store a new job; False when a job with this id already exists (duplicate delivery)."""
         from botocore.exceptions import ClientError
 
-        item = _serialize(job) | _key(f"JOB#{job.job_id}", "META")
+        item = _job_item(job)
         with aws_faults(_DEP, "save the job"):
             try:
                 self._ddb.put_item(
@@ -253,7 +299,7 @@ class Table:
         """Replace the job if its stored status is one of ``allowed_from``; False if it moved on."""
         from botocore.exceptions import ClientError
 
-        item = _serialize(job) | _key(f"JOB#{job.job_id}", "META")
+        item = _job_item(job)
         names = {f":s{i}": {"S": s} for i, s in enumerate(allowed_from)}
         with aws_faults(_DEP, "update the job"):
             try:
@@ -269,6 +315,148 @@ class Table:
                     return False
                 raise
         return True
+
+    # --- projects -----------------------------------------------------------------------------
+
+    def put_project(self, project: ProjectRecord) -> None:
+        item = (
+            _serialize(project)
+            | _key(f"PROJECT#{project.project_id}", "META")
+            | _owned("PROJECT", project.owner, project.created_at, project.project_id)
+        )
+        with aws_faults(_DEP, "save the project"):
+            self._ddb.put_item(TableName=self.name, Item=item)
+
+    def get_project(self, project_id: str) -> ProjectRecord | None:
+        item = self._get(f"PROJECT#{project_id}", "META")
+        return _deserialize(item, ProjectRecord) if item else None
+
+    # --- the owner index: lists, erase, claim ---------------------------------------------------
+
+    def owned_page(
+        self,
+        owner: str,
+        kind: str,
+        *,
+        limit: int,
+        start: dict[str, str] | None = None,
+        where: Filter | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """One page of an owner's items of ``kind``, newest first, and the key to continue after.
+
+        A filter is applied within the owner's partition (DynamoDB applies ``Limit`` before the
+        filter, so this reads on until the page is full); the continuation key is the last
+        *returned* item's, so nothing read past it and dropped is ever skipped.
+        """
+        found: list[dict[str, Any]] = []
+        exclusive = {k: {"S": v} for k, v in start.items()} if start else None
+        values: dict[str, Any] = {":owner": {"S": owner_partition(owner, kind)}}
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "IndexName": OWNER_INDEX,
+            "KeyConditionExpression": "owner_pk = :owner",
+            "ScanIndexForward": False,
+        }
+        if where is not None:
+            request["FilterExpression"] = where.expression
+            request["ExpressionAttributeNames"] = where.names
+            values |= where.values
+        request["ExpressionAttributeValues"] = values
+        with aws_faults(_DEP, "list your items"):
+            while len(found) <= limit:
+                page = dict(request, Limit=limit + 1 - len(found) if where is None else 100)
+                if exclusive:
+                    page["ExclusiveStartKey"] = exclusive
+                response = self._ddb.query(**page)
+                found.extend(response.get("Items", []))
+                exclusive = response.get("LastEvaluatedKey")
+                if not exclusive:
+                    break
+        if len(found) <= limit:
+            return found, None
+        last = found[limit - 1]
+        return found[:limit], {k: last[k]["S"] for k in ("pk", "sk", "owner_pk", "owner_sk")}
+
+    def owned_keys(self, owner: str, kind: str) -> list[dict[str, Any]]:
+        """Every item of an owner's ``kind`` (erase and claim), whole."""
+        items: list[dict[str, Any]] = []
+        with aws_faults(_DEP, "read your items"):
+            paginator = self._ddb.get_paginator("query")
+            for page in paginator.paginate(
+                TableName=self.name,
+                IndexName=OWNER_INDEX,
+                KeyConditionExpression="owner_pk = :owner",
+                ExpressionAttributeValues={":owner": {"S": owner_partition(owner, kind)}},
+            ):
+                items.extend(page.get("Items", []))
+        return items
+
+    def partition_keys(self, pk: str) -> list[dict[str, Any]]:
+        """The keys of every item under one partition key (a session and its turns)."""
+        keys: list[dict[str, Any]] = []
+        with aws_faults(_DEP, "read your items"):
+            paginator = self._ddb.get_paginator("query")
+            for page in paginator.paginate(
+                TableName=self.name,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": pk}},
+                ProjectionExpression="pk, sk",
+                ConsistentRead=True,
+            ):
+                keys.extend(page.get("Items", []))
+        return keys
+
+    def delete_keys(self, keys: list[dict[str, Any]]) -> None:
+        requests = [{"DeleteRequest": {"Key": {"pk": k["pk"], "sk": k["sk"]}}} for k in keys]
+        with aws_faults(_DEP, "delete your items"):
+            for start in range(0, len(requests), 25):
+                self._batch_write(requests[start : start + 25])
+
+    def move_owner(self, item: dict[str, Any], kind: str, old: str, new: str) -> bool:
+        """Give one item to another owner, atomically; False if it is no longer ``old``'s."""
+        from botocore.exceptions import ClientError
+
+        with aws_faults(_DEP, "move your items"):
+            try:
+                self._ddb.update_item(
+                    TableName=self.name,
+                    Key={"pk": item["pk"], "sk": item["sk"]},
+                    UpdateExpression="SET #owner = :new, owner_pk = :pk",
+                    ConditionExpression="#owner = :old",
+                    ExpressionAttributeNames={"#owner": "owner"},
+                    ExpressionAttributeValues={
+                        ":new": {"S": new},
+                        ":old": {"S": old},
+                        ":pk": {"S": owner_partition(new, kind)},
+                    },
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
+    def claim(self, anonymous: str, subject: str) -> bool:
+        """Record that ``subject`` claims ``anonymous``'s data; False if someone else did first."""
+        from botocore.exceptions import ClientError
+
+        with aws_faults(_DEP, "claim your items"):
+            try:
+                self._ddb.put_item(
+                    TableName=self.name,
+                    Item=_key(f"CLAIM#{anonymous}", "META")
+                    | {"claimed_by": {"S": subject}, "created_at": {"N": str(int(time.time()))}},
+                    ConditionExpression="attribute_not_exists(pk) OR claimed_by = :me",
+                    ExpressionAttributeValues={":me": {"S": subject}},
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
+    def claimed(self, anonymous: str) -> bool:
+        return self._get(f"CLAIM#{anonymous}", "META") is not None
 
     # --- quotas -------------------------------------------------------------------------------
 
@@ -367,6 +555,14 @@ class Table:
     def usage(self, owner: str) -> dict[str, int]:
         item = self._get(f"QUOTA#{owner}#{today()}", "DAY") or {}
         return {k: int(item[k]["N"]) for k in ("requests", "images") if k in item}
+
+
+def _job_item(job: JobRecord) -> dict[str, Any]:
+    item = _serialize(job) | _key(f"JOB#{job.job_id}", "META")
+    if job.kind != "erase":
+        # An erase job outlives what it erased (its counts, nothing else) and is listed nowhere.
+        item |= _owned("JOB", job.owner, job.created_at, job.job_id)
+    return item
 
 
 class _Conflict(Exception):

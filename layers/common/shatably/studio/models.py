@@ -48,6 +48,10 @@ class GenerateInput(BaseModel):
     n: int = Field(default=1, ge=1, le=4)
     output_format: OutputFormat = "png"
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    project_id: str | None = Field(
+        default=None, description="File the result under this project (GET /projects)"
+    )
+    room_id: str | None = Field(default=None, description="... and this room of it")
     run_async: bool = Field(default=False, alias="async", description="Run as a job (202 + Location)")
 
     @field_validator("size")
@@ -96,6 +100,10 @@ class EditInput(BaseModel):
     mask: ImageRef | None = Field(default=None, description="PNG, transparent where edits are allowed")
     preserve: Preserve = Field(default_factory=Preserve)
     output_format: OutputFormat = "png"
+    project_id: str | None = Field(
+        default=None, description="File the result under this project (GET /projects)"
+    )
+    room_id: str | None = Field(default=None, description="... and this room of it")
     run_async: bool = Field(default=False, alias="async")
 
     @model_validator(mode="after")
@@ -158,3 +166,6 @@ class JobView(BaseModel):
     updated_at: int
     images: list[ImageView] = []
     error: dict[str, Any] | None = None
+    project_id: str | None = None
+    url: str | None = Field(default=None, description="export: a presigned link to the zip (expires)")
+    counts: dict[str, int] | None = Field(default=None, description="erase: what was removed")

@@ -63,7 +63,7 @@ def create_app(
         ProblemCORSMiddleware,
         allow_origins=list(settings.cors_allow_origins),
         allow_credentials=True,
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["content-type", "authorization", "idempotency-key", "prefer", "x-owner-id"],
         expose_headers=EXPOSED_HEADERS,
         max_age=600,

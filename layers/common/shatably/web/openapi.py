@@ -28,6 +28,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:  # FastAPI's `r
     """Document the problem statuses a route can answer with."""
     described = {
         400: "Malformed request",
+        401: "Authentication required",
         404: "Not found (or not yours)",
         409: "Conflict; retry after the Retry-After delay",
         413: "Too large",

@@ -1,0 +1,288 @@
+"""The history function: what a person has (lists), their projects, export, erase and claim."""
+
+from __future__ import annotations
+
+import shatably.coldstart  # noqa: F401  # first: no garbage collection while the function initialises
+
+# isort: split
+
+import re
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from mangum import Mangum
+
+from shatably.errors import ProblemError
+from shatably.history import jobs as history_jobs
+from shatably.history import lists
+from shatably.history.claim import ClaimResult, claim
+from shatably.history.erase import remove_project
+from shatably.history.pages import DEFAULT_LIMIT, Cursor, Limit, Page
+from shatably.projects import service as projects
+from shatably.projects.attach import owned
+from shatably.projects.detail import detail
+from shatably.projects.models import ProjectDetail, ProjectInput, ProjectPatch, ProjectView
+from shatably.settings import get_settings
+from shatably.storage.media import get_media
+from shatably.storage.models import JobStatus
+from shatably.studio.models import JobAccepted
+from shatably.studio.views import accepted_response
+from shatably.web.deps import OWNER_HEADER, CurrentOwner, Owner
+from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
+from shatably.web.factory import create_app
+from shatably.web.middleware import header
+from shatably.web.openapi import JOB_LINK, accepted, link, linked, problems
+
+router = APIRouter()
+_ANONYMOUS = re.compile(r"^anon-[A-Za-z0-9_-]{16,64}$")
+
+NEXT = {"cursor": "$response.body#/next_cursor"}
+PROJECT = {"project_id": "$response.body#/project_id"}
+FIRST_ROOM = {"project_id": "$response.body#/project_id", "room_id": "$response.body#/rooms/0/id"}
+PROJECT_LINKS = {
+    "GetProject": link(
+        "getProject", "The project with its rooms, plans, renders and estimate", parameters=PROJECT
+    ),
+    "UpdateProject": link("updateProject", "Change the project", parameters=PROJECT),
+    "RoomSessions": link("listSessions", "Conversations about the first room", parameters=FIRST_ROOM),
+    "ProjectImages": link("listImages", "The project's images", parameters=PROJECT),
+    "ChatAboutRoom": link(
+        "chat",
+        "Start a conversation about the first room",
+        request_body={
+            "project_id": "$response.body#/project_id",
+            "room_id": "$response.body#/rooms/0/id",
+            "session_id": None,
+        },
+    ),
+    "ExportProject": link("exportProject", "Export the project as a zip", parameters=PROJECT),
+    "DeleteProject": link(
+        "deleteProject", "Delete the project and what is attached to it", parameters=PROJECT
+    ),
+}
+
+
+@router.get(
+    "/chat/sessions",
+    response_model=Page[lists.SessionSummary],
+    tags=["history"],
+    summary="Your conversations, newest first",
+    operation_id="listSessions",
+    responses={
+        **linked(
+            200,
+            "A page of conversations",
+            GetSession=link(
+                "getChatSession",
+                "The first conversation",
+                parameters={"session_id": "$response.body#/items/0/session_id"},
+            ),
+            NextPage=link("listSessions", "The next page", parameters=NEXT),
+        ),
+        **problems(404, 422, 503),
+    },
+)
+async def list_sessions(
+    owner: CurrentOwner,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    project_id: str | None = None,
+    room_id: str | None = None,
+) -> Page[lists.SessionSummary]:
+    return lists.sessions(
+        get_media(), owner.key, limit=limit, cursor=cursor, project_id=project_id, room_id=room_id
+    )
+
+
+@router.get(
+    "/images",
+    response_model=Page[lists.ImageItem],
+    tags=["history"],
+    summary="Your images, newest first: uploads, generated and edited",
+    operation_id="listImages",
+    responses={
+        **linked(
+            200,
+            "A page of images",
+            GetImage=link(
+                "getImage", "The first image", parameters={"image_id": "$response.body#/items/0/id"}
+            ),
+            NextPage=link("listImages", "The next page", parameters=NEXT),
+        ),
+        **problems(422, 503),
+    },
+)
+async def list_images(
+    owner: CurrentOwner,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    kind: lists.ImageKind | None = None,
+    session_id: str | None = None,
+    project_id: str | None = None,
+    room_id: str | None = None,
+    parent_id: str | None = None,
+) -> Page[lists.ImageItem]:
+    return lists.images(
+        get_media(),
+        owner.key,
+        limit=limit,
+        cursor=cursor,
+        kind=kind,
+        session_id=session_id,
+        project_id=project_id,
+        room_id=room_id,
+        parent_id=parent_id,
+    )
+
+
+@router.get(
+    "/jobs",
+    response_model=Page[lists.JobSummary],
+    tags=["history"],
+    summary="Your recent jobs, newest first, optionally by status",
+    operation_id="listJobs",
+    responses={
+        **linked(
+            200,
+            "A page of jobs",
+            GetJob=link("getJob", "The first job", parameters={"job_id": "$response.body#/items/0/job_id"}),
+            NextPage=link("listJobs", "The next page", parameters=NEXT),
+        ),
+        **problems(422, 503),
+    },
+)
+async def list_jobs(
+    owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, status: JobStatus | None = None
+) -> Page[lists.JobSummary]:
+    return lists.jobs(get_media(), owner.key, limit=limit, cursor=cursor, status=status)
+
+
+@router.post(
+    "/projects",
+    response_model=ProjectView,
+    status_code=201,
+    tags=["projects"],
+    summary="Create a project: a home and its rooms",
+    operation_id="createProject",
+    responses={**linked(201, "The project, with its rooms' ids", **PROJECT_LINKS), **problems(404, 422, 503)},
+)
+async def create_project(body: ProjectInput, owner: CurrentOwner) -> ProjectView:
+    return projects.create(get_media(), owner.key, body)
+
+
+@router.get(
+    "/projects",
+    response_model=Page[ProjectView],
+    tags=["projects"],
+    summary="Your projects, newest first",
+    operation_id="listProjects",
+    responses={
+        **linked(
+            200,
+            "A page of projects",
+            GetProject=link(
+                "getProject",
+                "The first project",
+                parameters={"project_id": "$response.body#/items/0/project_id"},
+            ),
+            NextPage=link("listProjects", "The next page", parameters=NEXT),
+        ),
+        **problems(422, 503),
+    },
+)
+async def list_projects(
+    owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[ProjectView]:
+    return projects.listing(get_media(), owner.key, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/projects/{project_id}",
+    response_model=ProjectDetail,
+    tags=["projects"],
+    summary="The project: rooms with their conversations, latest plan and renders; the estimate",
+    operation_id="getProject",
+    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 503)},
+)
+async def get_project(project_id: str, owner: CurrentOwner) -> ProjectDetail:
+    return detail(get_media(), owner.key, project_id)
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response_model=ProjectView,
+    tags=["projects"],
+    summary="Change the project; `rooms`, when sent, is the whole list (rooms keep their ids)",
+    operation_id="updateProject",
+    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
+)
+async def update_project(project_id: str, body: ProjectPatch, owner: CurrentOwner) -> ProjectView:
+    return projects.patch(get_media(), owner.key, project_id, body)
+
+
+@router.delete(
+    "/projects/{project_id}",
+    status_code=204,
+    tags=["projects"],
+    summary="Delete the project with its conversations, images and exports",
+    operation_id="deleteProject",
+    responses=problems(404, 503),
+)
+async def delete_project(project_id: str, owner: CurrentOwner) -> Response:
+    media = get_media()
+    owned(media, owner.key, project_id)
+    remove_project(media, owner.key, project_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/projects/{project_id}/export",
+    status_code=202,
+    response_model=JobAccepted,
+    tags=["projects"],
+    summary="Export the project as a zip (a job; the finished job's `url` is a link that expires)",
+    operation_id="exportProject",
+    responses={**accepted(GetJob=JOB_LINK), **problems(404, 503)},
+)
+async def export_project(project_id: str, owner: CurrentOwner, response: Response) -> JSONResponse:
+    media = get_media()
+    owned(media, owner.key, project_id)
+    job = history_jobs.submit(media, owner.key, "export", project_id)
+    return accepted_response(response, job.model_dump())
+
+
+@router.delete(
+    "/me",
+    status_code=202,
+    response_model=JobAccepted,
+    tags=["history"],
+    summary="Erase everything you have (a job; it reports what it removed). Quotas are kept",
+    operation_id="eraseMe",
+    responses={**accepted(GetJob=JOB_LINK), **problems(503)},
+)
+async def erase_me(owner: CurrentOwner, response: Response) -> JSONResponse:
+    job = history_jobs.submit(get_media(), owner.key, "erase")
+    return accepted_response(response, job.model_dump())
+
+
+@router.post(
+    "/me/claim",
+    response_model=ClaimResult,
+    tags=["history"],
+    summary="Signed in: take over what you made anonymously (send its id in X-Owner-Id); once",
+    operation_id="claimAnonymous",
+    responses=problems(401, 404, 409, 422, 503),
+)
+async def claim_anonymous(request: Request, owner: CurrentOwner) -> ClaimResult:
+    if not get_settings().auth_enabled or not owner.authenticated:
+        raise ProblemError("not_found", detail="Claiming needs sign-in.")  # as if the route did not exist
+    anonymous = header(request.scope, OWNER_HEADER)
+    if not anonymous or not _ANONYMOUS.match(anonymous):
+        raise ProblemError("validation_failed", detail=f"{OWNER_HEADER}: the anonymous id to claim")
+    return claim(get_media(), Owner(id=anonymous, authenticated=False).key, owner.key)
+
+
+app = create_app("history", router, extra_models=(JobAccepted,))
+handler = lambda_entry(
+    Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES), on_event=history_jobs.handle_event
+)

@@ -1,0 +1,70 @@
+"""Projects: create, read, change, delete; what is attached to them; the designer's context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shatably.errors import ProblemError
+from shatably.history.pages import Page, decode_cursor, encode_cursor
+from shatably.projects.attach import owned
+from shatably.projects.models import ProjectInput, ProjectPatch, ProjectView, RoomInput
+from shatably.storage.media import MediaStore
+from shatably.storage.models import ProjectRecord, new_id, now
+from shatably.storage.table import from_item
+
+_FIELDS = ("city", "area_m2", "state", "grade", "budget_egp")
+
+
+def _rooms(rooms: list[RoomInput], keep: set[str]) -> list[dict[str, Any]]:
+    """Stored rooms: a given id is kept only if it is one of the project's rooms already."""
+    stored = []
+    for room in rooms:
+        if room.id is not None and room.id not in keep:
+            raise ProblemError("room_not_found", detail=f"rooms: {room.id} is not a room of this project")
+        data = room.model_dump(exclude_none=True)
+        data["id"] = room.id or new_id()
+        stored.append(data)
+    return stored
+
+
+def create(media: MediaStore, owner: str, body: ProjectInput) -> ProjectView:
+    spec = body.model_dump(include=set(_FIELDS), exclude_none=True)
+    spec["rooms"] = _rooms(body.rooms, set())
+    record = ProjectRecord(owner=owner, name=body.name, spec=spec)
+    media.table.put_project(record)
+    return view(record)
+
+
+def view(record: ProjectRecord) -> ProjectView:
+    return ProjectView.model_validate(
+        {
+            **record.spec,
+            "project_id": record.project_id,
+            "name": record.name,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+        }
+    )
+
+
+def patch(media: MediaStore, owner: str, project_id: str, body: ProjectPatch) -> ProjectView:
+    record = owned(media, owner, project_id)
+    spec = dict(record.spec)
+    for name in body.model_fields_set & set(_FIELDS):
+        value = getattr(body, name)
+        if value is None:
+            spec.pop(name, None)  # an explicit null clears a fact
+        else:
+            spec[name] = value
+    if body.rooms is not None:
+        spec["rooms"] = _rooms(body.rooms, {r["id"] for r in record.spec.get("rooms", [])})
+    updated = record.model_copy(update={"spec": spec, "name": body.name or record.name, "updated_at": now()})
+    media.table.put_project(updated)
+    return view(updated)
+
+
+def listing(media: MediaStore, owner: str, *, limit: int, cursor: str | None) -> Page[ProjectView]:
+    items, last = media.table.owned_page(
+        owner, "PROJECT", limit=limit, start=decode_cursor(cursor, owner, "PROJECT")
+    )
+    return Page(items=[view(from_item(i, ProjectRecord)) for i in items], next_cursor=encode_cursor(last))
