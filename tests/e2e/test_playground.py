@@ -6,7 +6,10 @@ Each test leaves a screenshot in artifacts/playground/ (git-ignored).
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -597,3 +600,185 @@ def test_estimate_by_flat_area_returns_rooms_to_correct(page: Page) -> None:
     expect(page.locator("#est-problem")).to_be_visible()
     expect(page.locator("#est-problem .problem-errors")).to_contain_text("length_m")
     expect_console_errors(page, r"status of 422")
+
+
+# ───────────────────────────── (f) projects, sidebar, gallery, erase ─────────────────────────────
+
+
+def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
+    require_route(page, "POST", "/projects")
+    open_playground(page, "projects")
+    expect(page.locator("#side-projects .empty")).to_be_visible()
+    page.fill("#proj-name", "شقة التجمع")
+    page.fill("#proj-city", "New Cairo")
+    page.fill("#proj-area", "120")
+    page.fill("#proj-budget", "300000")
+    page.fill("#proj-room-0-name", "Reception")
+    page.select_option("#proj-room-0-type", "reception")
+    page.fill("#proj-room-0-length", "5")
+    page.fill("#proj-room-0-width", "4")
+    page.select_option("#proj-room-0-floor", "porcelain:60x120")
+    page.click("#proj-add-room")
+    page.fill("#proj-room-1-name", "Bathroom")
+    page.select_option("#proj-room-1-type", "bathroom")
+    page.fill("#proj-room-1-length", "2")
+    page.fill("#proj-room-1-width", "1.8")
+    page.select_option("#proj-room-1-walls", "wall_tiles")
+    with page.expect_response(lambda r: r.url.endswith("/projects") and r.request.method == "POST") as answer:
+        page.click("#proj-create")
+    created = answer.value.json()
+    assert answer.value.status == 201, created
+    sent = sent_json(answer.value.request)
+    assert sent["rooms"][0] == {
+        "name": "Reception",
+        "type": "reception",
+        "length_m": 5,
+        "width_m": 4,
+        "floor": {"type": "porcelain", "tile_cm": [60, 120]},
+    }
+    assert sent["rooms"][1]["walls"] == "wall_tiles" and sent["budget_egp"] == 300000
+    project_id = created["project_id"]
+    reception_id = created["rooms"][0]["id"]
+
+    # The project page: its name right to left, its rooms with their sizes and finishes.
+    expect(page.locator("#project-page")).to_be_visible()
+    expect(page.locator("#project-name")).to_have_text("شقة التجمع")
+    assert page.locator("#project-name").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    expect(page.locator(f'#side-projects [data-project-id="{project_id}"]')).to_contain_text("شقة التجمع")
+    reception = page.locator(f'.room-card[data-room-id="{reception_id}"]')
+    expect(page.locator(".room-card")).to_have_count(2)
+    expect(reception.locator(".room-head")).to_contain_text("5 × 4")
+    expect(reception.locator(".surfaces")).to_contain_text("porcelain 60×120")
+
+    # Generate for the reception: the request is filed under the project and the room...
+    reception.locator(".room-generate").click()
+    expect(page.locator("#tab-generate")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#context-name")).to_contain_text("Reception")
+    expect(page.locator("#gen-room")).to_have_value("reception")
+    page.fill("#gen-prompt", "A warm modern reception with a porcelain floor")
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-submit")
+    assert answer.value.status == 200, answer.value.text()
+    assert sent_json(answer.value.request)["project_id"] == project_id
+    assert sent_json(answer.value.request)["room_id"] == reception_id
+    render_id = answer.value.json()["images"][0]["id"]
+
+    # ...and shows on the project page under that room.
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+    expect(reception.locator(f'.room-renders [data-image-id="{render_id}"]').first).to_be_visible()
+    wait_images_loaded(page, ".room-renders img")
+    detail = api_get(page, f"/projects/{project_id}")["body"]
+    if detail.get("estimate"):  # the project's estimate, with its budget verdict
+        total = detail["estimate"]["total_egp"]
+        expect(page.locator("#project-estimate .est-total dd")).to_have_text(egp(total["low"], total["high"]))
+        expect(page.locator("#project-estimate .verdict")).to_be_visible()
+    else:  # or why there is none yet
+        expect(page.locator("#project-estimate-note")).to_have_text(detail["estimate_note"])
+    screenshot(page, "project")
+
+    # Export: a job whose link is a zip with the project and the render in it.
+    with page.expect_response(lambda r: r.url.endswith("/export")) as answer:
+        page.click("#project-export")
+    assert answer.value.status == 202
+    link = page.locator("#project-export-link")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href
+    archive = page.request.get(href)
+    assert archive.status == 200
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        names = zipped.namelist()
+        assert "project.json" in names
+        assert any(name.startswith(f"images/{render_id}.") for name in names), names
+        assert json.loads(zipped.read("project.json"))["name"] == "شقة التجمع"
+
+    page.click("#lang-toggle")
+    expect(page.locator("#tab-projects")).to_have_text("المشاريع")
+    expect(reception.locator(".room-generate")).to_have_text("ولّد للأوضة دي")
+    wait_images_loaded(page, ".room-renders img")
+    screenshot(page, "project-ar")
+
+    # Deleting the project (after a confirmation) takes it off the sidebar.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#project-delete")
+    expect(page.locator(f'#side-projects [data-project-id="{project_id}"]')).to_have_count(0)
+    expect(page.locator("#proj-form")).to_be_visible()
+    assert api_get(page, f"/projects/{project_id}")["status"] == 404
+    expect_console_errors(page, r"status of 404")
+
+
+def test_sidebar_conversations_gallery_filters_and_erase(page: Page) -> None:
+    require_route(page, "GET", "/images")
+    require_route(page, "DELETE", "/me")
+    open_playground(page, "chat")
+    page.fill("#chat-message", "I want a calm bedroom, 3x4 m, in light colours")
+    page.click("#chat-send")
+    expect(page.locator("#chat-log .turn .msg.designer .reply")).to_be_visible()
+    session = page.locator("#chat-session").inner_text()
+    conversation = page.locator(f'#side-sessions [data-session-id="{session}"]')
+    expect(conversation).to_be_visible()
+    expect(conversation.locator(".side-title")).not_to_be_empty()
+
+    # A conversation opens from the sidebar.
+    page.click("#chat-new")
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+    conversation.click()
+    expect(page.locator("#chat-session")).to_have_text(session)
+    expect(page.locator("#chat-log .turn")).to_have_count(1)
+
+    # A generated image, and an edit of it.
+    page.click("#tab-generate")
+    page.fill("#gen-prompt", "A bright kitchen")
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-submit")
+    generated_id = answer.value.json()["images"][0]["id"]
+    page.locator(f'#gen-results [data-image-id="{generated_id}"] .fig-actions button').first.click()
+    page.select_option("#edit-operation", "declutter")
+    page.fill("#edit-prompt", "Clear the counters")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    edited_id = answer.value.json()["image"]["id"]
+
+    # The gallery lists both, and its filters keep to what was asked.
+    page.click("#tab-gallery")
+    grid = page.locator("#gallery-grid figure")
+    expect(page.locator(f'#gallery-grid [data-image-id="{generated_id}"]').first).to_be_visible()
+    expect(page.locator(f'#gallery-grid [data-image-id="{edited_id}"]').first).to_be_visible()
+    with page.expect_response(lambda r: "/images?" in r.url) as answer:
+        page.select_option("#gallery-kind", "edited")
+    assert "kind=edited" in answer.value.url
+    expect(grid).to_have_count(1)
+    expect(grid.first).to_have_attribute("data-image-id", edited_id)
+    page.select_option("#gallery-kind", "generated")
+    expect(grid.first).to_have_attribute("data-image-id", generated_id)
+    expect(grid).to_have_count(1)
+    page.select_option("#gallery-kind", "")
+    expect(grid).to_have_count(2)
+    wait_images_loaded(page, "#gallery-grid img")
+    screenshot(page, "gallery")
+
+    # Erase my data: nothing happens without the confirmation...
+    page.click("#erase-open")
+    expect(page.locator("#erase-dialog")).to_be_visible()
+    screenshot(page, "erase-confirm")
+    page.click("#erase-cancel")
+    expect(page.locator("#erase-dialog")).to_be_hidden()
+    assert api_get(page, f"/images/{edited_id}")["status"] == 200
+    # ...and with it, everything goes: the lists are empty and the old ids are gone.
+    page.click("#erase-open")
+    with page.expect_response(lambda r: r.url.endswith("/me")) as answer:
+        page.click("#erase-go")
+    assert answer.value.status == 202 and answer.value.request.method == "DELETE"
+    status = page.locator("#erase-status")
+    expect(status).to_have_attribute("data-done", "true")
+    expect(status).to_contain_text("conversations 1")
+    expect(status).to_contain_text("images 2")
+    expect(page.locator("#side-sessions .side-item")).to_have_count(0)
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+    page.click("#tab-gallery")
+    expect(page.locator("#gallery-empty")).to_be_visible()
+    expect(grid).to_have_count(0)
+    for path in (f"/images/{generated_id}", f"/images/{edited_id}", f"/chat/sessions/{session}"):
+        assert api_get(page, path)["status"] == 404, path
+    screenshot(page, "erased")
+    expect_console_errors(page, r"status of 404")

@@ -35,7 +35,9 @@ const routeKey = (method, path) => `${method.toUpperCase()} ${path.replace(/\{[^
 /** Read the API's OpenAPI document once, so a screen whose routes are not deployed stays hidden. */
 export async function loadRoutes() {
   try {
-    const response = await fetch(new URL("openapi.json", API_BASE), { headers: { Accept: "application/json" } });
+    const response = await fetch(new URL("openapi.json", API_BASE), {
+      headers: { Accept: "application/json" },
+    });
     if (!response.ok) return;
     const doc = await response.json();
     served = new Set(

@@ -2,6 +2,7 @@
 // conversation's history (GET /chat/sessions/{id}), kept across reloads.
 
 import { ApiProblem, api, asProblem, randomId, toImageRefs } from "./api.js";
+import { contextFields } from "./context.js";
 import { $, figureFor, h, imageEl, setBusy, shortId, showProblem, textAttrs } from "./dom.js";
 import { emit, on } from "./events.js";
 import { t } from "./i18n.js";
@@ -180,6 +181,7 @@ async function sendChat() {
     const images = await toImageRefs(photos.map((p) => p.file));
     const body = { message, images };
     if (state.session) body.session_id = state.session;
+    else Object.assign(body, contextFields()); // a new conversation about the project's room
     const lang = $("chat-lang").value;
     if (lang) body.lang = lang;
     const { data } = await api("chat", {
@@ -298,8 +300,13 @@ on("job-done", (job) => {
   renderChatLog();
 });
 on("forget", newConversation);
+// Open a conversation from the sidebar; null starts a new one (about the current project's room).
 on("open-chat", async (id) => {
   selectTab("chat");
+  if (!id) {
+    newConversation();
+    return;
+  }
   if (id === state.session && state.turns.length) return;
   setSession(id);
   state.turns = [];

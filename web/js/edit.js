@@ -3,6 +3,7 @@
 
 import { ApiProblem, INLINE_MAX_BYTES, api, asProblem, randomId, toImageRefs } from "./api.js";
 import { catalog, fillSelect } from "./catalog.js";
+import { contextFields } from "./context.js";
 import { $, fmtBytes, h, imageCaption, imageEl, safeUrl, setBusy, shortId, showProblem } from "./dom.js";
 import { on } from "./events.js";
 import { hasText, t } from "./i18n.js";
@@ -277,6 +278,7 @@ function editBody() {
       [...document.querySelectorAll("#edit-preserve input")].map((i) => [i.value, i.checked]),
     ),
   };
+  Object.assign(body, contextFields());
   if ($("edit-style").value) body.style = $("edit-style").value;
   if (operation === "repaint") body.color = $("edit-color").value.toUpperCase();
   if (operation === "swap_material" && $("edit-material").value.trim())

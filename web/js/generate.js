@@ -2,6 +2,7 @@
 
 import { api, asProblem, randomId } from "./api.js";
 import { catalog, fillSelect, styleById } from "./catalog.js";
+import { contextFields } from "./context.js";
 import { $, figureFor, h, setBusy, showProblem, textAttrs } from "./dom.js";
 import { on } from "./events.js";
 import { getLang, t } from "./i18n.js";
@@ -54,6 +55,7 @@ function generateBody() {
   };
   if ($("gen-style").value) body.style = $("gen-style").value;
   if ($("gen-room").value) body.room_type = $("gen-room").value;
+  Object.assign(body, contextFields());
   const seed = $("gen-seed").value.trim();
   if (seed !== "" && Number.isInteger(Number(seed))) body.seed = Number(seed);
   return body;
@@ -134,4 +136,9 @@ on("job-done", (job) => {
 });
 on("forget", () => {
   generated.length = 0;
+});
+// "Generate for this room" on a project page: the room's type is chosen for the prompt.
+on("generate-for", ({ room_type }) => {
+  if ([...$("gen-room").options].some((o) => o.value === room_type)) $("gen-room").value = room_type;
+  $("gen-prompt").focus();
 });

@@ -12,6 +12,7 @@ import { watchJob } from "./jobs.js";
 import { renderPlan } from "./plan.js";
 import { GRADES, STATES, optionsFor, roomsEditor } from "./rooms.js";
 import { catalog } from "./catalog.js";
+import { setContext } from "./context.js";
 import { selectTab } from "./tabs.js";
 
 addStrings({
@@ -39,6 +40,8 @@ addStrings({
     proj_images: "All its images",
     proj_size: "{dims} m",
     proj_budget: "Budget",
+    proj_room_generate: "Generate for this room",
+    proj_room_chat: "Talk about this room",
     job_kind_export: "Export",
   },
   ar: {
@@ -65,6 +68,8 @@ addStrings({
     proj_images: "كل صوره",
     proj_size: "{dims} م",
     proj_budget: "الميزانية",
+    proj_room_generate: "ولّد للأوضة دي",
+    proj_room_chat: "اتكلم عن الأوضة دي",
     job_kind_export: "تصدير",
   },
 });
@@ -162,7 +167,7 @@ function finishLabel(finish) {
 function roomSize(room) {
   const sides = [room.length_m, room.width_m].filter((v) => Number.isFinite(Number(v)));
   if (sides.length === 2) {
-    const dims = [...sides, room.height_m].filter((v) => Number.isFinite(Number(v)));
+    const dims = [...sides, room.height_m].filter((v) => v != null && Number.isFinite(Number(v)));
     return t("proj_size", { dims: dims.map((v) => fmtNumber(v)).join(" × ") });
   }
   if (Number.isFinite(Number(room.area_m2))) return `${fmtNumber(room.area_m2)} m²`;
@@ -200,6 +205,20 @@ function roomCard(room) {
           ),
         )
       : null,
+    h(
+      "div",
+      { class: "actions room-actions" },
+      h(
+        "button",
+        { type: "button", class: "secondary room-generate", onclick: () => workOn(room, "generate") },
+        t("proj_room_generate"),
+      ),
+      h(
+        "button",
+        { type: "button", class: "secondary room-chat", onclick: () => workOn(room, "chat") },
+        t("proj_room_chat"),
+      ),
+    ),
     plan ? h("div", { class: "room-plan" }, h("h5", {}, t("proj_plan")), renderPlan(plan)) : null,
     h("h5", {}, t("proj_renders")),
     renders.length
@@ -210,6 +229,22 @@ function roomCard(room) {
         )
       : h("p", { class: "empty" }, t("proj_no_renders")),
   );
+}
+
+/** Generate for a room, or talk about it: what is made is filed under the project and the room. */
+function workOn(room, where) {
+  setContext({
+    project_id: idOf(project),
+    room_id: room.id,
+    project_name: project.name,
+    room_name: room.name,
+  });
+  if (where === "chat") {
+    emit("open-chat", null);
+  } else {
+    selectTab("generate");
+    emit("generate-for", { room_type: room.type });
+  }
 }
 
 function renderProject() {
@@ -293,8 +328,16 @@ function renderProject() {
     h("div", { class: "rooms-grid" }, (project.rooms || []).map(roomCard)),
     h("h3", {}, t("proj_estimate")),
     estimate
-      ? h("div", { id: "project-estimate" }, estimateView(estimate))
-      : h("p", { class: "empty" }, t("proj_no_estimate")),
+      ? h(
+          "div",
+          { id: "project-estimate" },
+          estimateView({ ...estimate, budget: estimate.budget ?? project.budget }),
+        )
+      : h(
+          "p",
+          { class: "empty", id: "project-estimate-note" },
+          project.estimate_note || t("proj_no_estimate"),
+        ),
   );
 }
 

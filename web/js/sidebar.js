@@ -4,7 +4,7 @@
 import { api, asProblem, serves } from "./api.js";
 import { $, h, safeUrl, showProblem, textAttrs } from "./dom.js";
 import { emit, on } from "./events.js";
-import { addStrings, locale, t } from "./i18n.js";
+import { addStrings, hasText, locale, t } from "./i18n.js";
 import { watchJob } from "./jobs.js";
 
 addStrings({
@@ -27,6 +27,13 @@ addStrings({
     erased: "Erased: {counts}",
     erased_none: "Erased. Nothing was left.",
     job_kind_erase: "Erase",
+    erased_sessions: "conversations",
+    erased_turns: "messages",
+    erased_images: "images",
+    erased_objects: "files",
+    erased_jobs: "jobs",
+    erased_projects: "projects",
+    erased_idempotency_records: "saved requests",
   },
   ar: {
     side_label: "شغلك",
@@ -46,6 +53,13 @@ addStrings({
     erased: "اتمسح: {counts}",
     erased_none: "اتمسح. مكانش فيه حاجة.",
     job_kind_erase: "مسح",
+    erased_sessions: "محادثات",
+    erased_turns: "رسايل",
+    erased_images: "صور",
+    erased_objects: "ملفات",
+    erased_jobs: "مهام",
+    erased_projects: "مشاريع",
+    erased_idempotency_records: "طلبات محفوظة",
   },
 });
 
@@ -201,9 +215,8 @@ function countsText(counts) {
   const entries = Object.entries(counts || {}).filter(([, n]) => Number(n) > 0);
   if (!entries.length) return t("erased_none");
   const fmt = new Intl.NumberFormat(locale());
-  return t("erased", {
-    counts: entries.map(([what, n]) => `${what.replace(/_/g, " ")} ${fmt.format(n)}`).join(", "),
-  });
+  const label = (what) => (hasText(`erased_${what}`) ? t(`erased_${what}`) : what.replace(/_/g, " "));
+  return t("erased", { counts: entries.map(([what, n]) => `${label(what)} ${fmt.format(n)}`).join(", ") });
 }
 
 on("job-done", (job) => {
