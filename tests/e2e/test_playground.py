@@ -782,3 +782,115 @@ def test_sidebar_conversations_gallery_filters_and_erase(page: Page) -> None:
         assert api_get(page, path)["status"] == 404, path
     screenshot(page, "erased")
     expect_console_errors(page, r"status of 404")
+
+
+# ───────────────────────────── (g) every edit operation, style previews ─────────────────────────────
+
+OPERATION_FIELDS: dict[str, str] = {  # what each operation asks for besides the prompt
+    "restyle": "Make it calm and bright",
+    "repaint": "Paint the walls",
+    "declutter": "Clear the clutter",
+    "stage": "Furnish it",
+    "swap_material": "Change the floor",
+    "finish": "Show it finished",
+    "empty": "Take everything out",
+    "reference": "Make it look like the inspiration",
+    "render": "Make this sketch a photo",
+}
+
+
+def test_every_edit_operation_has_before_and_after(page: Page, tmp_path: Path) -> None:
+    require_route(page, "GET", "/styles/{style_id}/preview")
+    photo = room_jpeg(tmp_path / "room.jpg")
+    inspiration = room_jpeg(tmp_path / "inspiration.jpg", seed=11)
+    open_playground(page, "edit")
+    options = page.locator("#edit-operation option").evaluate_all("els => els.map(e => e.value)")
+    assert options == list(OPERATION_FIELDS)
+
+    # The style picker: every style with its preview image, in step with the select.
+    styles = api_get(page, "/styles")["body"]["styles"]
+    cards = page.locator("#edit-style-picker .style-card")
+    expect(cards).to_have_count(len(styles) + 1)  # and "keep / none"
+    wait_images_loaded(page, "#edit-style-picker img")
+    chosen = styles[3]["id"]
+    page.click(f'#edit-style-picker [data-style-id="{chosen}"]')
+    expect(page.locator("#edit-style")).to_have_value(chosen)
+    expect(page.locator(f'#edit-style-picker [data-style-id="{chosen}"]')).to_have_attribute(
+        "aria-checked", "true"
+    )
+    page.select_option("#edit-style", "")
+    expect(page.locator('#edit-style-picker [data-style-id=""]')).to_have_attribute("aria-checked", "true")
+
+    page.set_input_files("#edit-photo", str(photo))
+    original_id = ""
+    results = 0
+    for operation, prompt in OPERATION_FIELDS.items():
+        if original_id:  # every operation starts from the original photo
+            page.click(f'#edit-chain .chain-step[data-image-id="{original_id}"]')
+        page.select_option("#edit-operation", operation)
+        if operation == "repaint":
+            page.fill("#edit-color-words", "رصاصي")
+            page.select_option("#edit-sheen", "satin")
+        if operation in ("stage", "finish"):
+            page.locator("#edit-room").select_option(index=1)
+        if operation == "finish":
+            page.locator("#edit-grade").select_option(index=1)
+        if operation == "swap_material":
+            page.fill("#edit-material", "light oak parquet")
+        if operation == "reference":
+            page.set_input_files("#edit-reference", str(inspiration))
+            expect(page.locator("#edit-reference-line")).to_contain_text("inspiration.jpg")
+        page.select_option("#edit-n", "2" if operation == "empty" else "1")
+        page.fill("#edit-prompt", prompt)
+        with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+            page.click("#edit-submit")
+        body = answer.value.json()
+        assert answer.value.status == 200, (operation, body)
+        sent = sent_json(answer.value.request)
+        assert sent["operation"] == operation
+        original_id = original_id or body["source"]["id"]
+        assert body["image"]["parent_id"] == original_id, operation
+        if operation == "repaint":
+            assert (sent["color"], sent["sheen"]) == ("رصاصي", "satin")
+            expect(page.locator("#edit-meta")).to_contain_text("رصاصي")
+        if operation in ("stage", "finish"):
+            assert sent["room_type"]
+        if operation == "finish":
+            assert sent["grade"]
+        if operation == "reference":
+            assert "data" in sent["reference"]
+        results += len(body["images"])
+
+        # Before / after, with a slider, for this operation.
+        expect(page.locator("#compare")).to_be_visible()
+        wait_images_loaded(page, "#compare img")
+        state = compare_state(page)
+        assert (state["before"], state["after"]) == (original_id, body["image"]["id"]), operation
+        page.locator("#compare-slider").fill("30")
+        assert "30%" in compare_state(page)["clip"], operation
+        page.locator("#compare-slider").fill("50")
+        expect(
+            page.locator(f'#edit-chain .chain-step[data-image-id="{body["image"]["id"]}"]')
+        ).to_contain_text(page.locator(f'#edit-operation option[value="{operation}"]').inner_text())
+        if operation in ("finish", "reference"):
+            screenshot(page, f"edit-{operation}")
+
+    # Two variations of "empty" both joined the chain, beside every other result.
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(1 + results)
+    assert results == len(OPERATION_FIELDS) + 1
+
+    # The chain comes back from GET /images/{id} in one answer, after a reload.
+    last = page.locator("#edit-chain .chain-step").last.get_attribute("data-image-id")
+    assert last
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+    page.fill("#edit-image-id", last)
+    with page.expect_response(lambda r: r.url.endswith(f"/images/{last}")) as answer:
+        page.click("#edit-load-id")
+    assert [view["id"] for view in answer.value.json()["chain"]] == [last, original_id]
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(2)
+    wait_images_loaded(page, "#compare img")
+    assert compare_state(page)["before"] == original_id
+    page.click("#lang-toggle")
+    wait_images_loaded(page, "#edit-style-picker img")
+    screenshot(page, "edit-operations-ar")

@@ -5,7 +5,7 @@ import { h, nameOf, textAttrs } from "./dom.js";
 import { emit } from "./events.js";
 import { getLang, t } from "./i18n.js";
 
-export const catalog = { styles: [], room_types: [], error: null };
+export const catalog = { styles: [], room_types: [], grades: [], error: null };
 
 export async function loadCatalog() {
   try {
@@ -15,6 +15,7 @@ export async function loadCatalog() {
     const rooms = doc.room_types || doc.rooms || doc.roomTypes || [];
     catalog.styles = styles.filter((s) => s && (s.id || s.name_en));
     catalog.room_types = rooms.filter((r) => r && (r.id || r.name_en));
+    catalog.grades = Array.isArray(doc.grades) ? doc.grades.filter((g) => g && g.id) : [];
     catalog.error = null;
   } catch (error) {
     catalog.error = asProblem(error);

@@ -6,9 +6,71 @@ import { catalog, fillSelect } from "./catalog.js";
 import { contextFields } from "./context.js";
 import { $, fmtBytes, h, imageCaption, imageEl, safeUrl, setBusy, shortId, showProblem } from "./dom.js";
 import { on } from "./events.js";
-import { hasText, t } from "./i18n.js";
 import { jobNotice, watchJob } from "./jobs.js";
+import { addStrings, hasText, t } from "./i18n.js";
+import { stylePicker } from "./stylepicker.js";
 import { selectTab } from "./tabs.js";
+
+addStrings({
+  en: {
+    op_finish: "Finish a bare room",
+    op_empty: "Empty the room",
+    op_reference: "Style from a photo",
+    op_render: "Sketch to photo",
+    grade: "Grade",
+    any_grade: "Usual grade",
+    variations: "Variations",
+    reference_photo: "Inspiration photo",
+    choose_reference: "Choose an inspiration photo",
+    no_reference: "No inspiration photo yet.",
+    need_reference: "Choose the inspiration photo first.",
+    reference_file: "Inspiration {name} ({size})",
+    color_words: "or a colour in words",
+    color_words_placeholder: "e.g. رصاصي, off white, بيج فاتح",
+    sheen: "Sheen",
+    sheen_matte: "Matte",
+    sheen_satin: "Satin",
+    sheen_gloss: "Gloss",
+    color_resolved: "Colour {input} → {hex}",
+    color_verbatim: "Colour {input} was sent to the model as written",
+  },
+  ar: {
+    op_finish: "تشطيب أوضة على الطوب",
+    op_empty: "فضّي الأوضة",
+    op_reference: "ستايل من صورة",
+    op_render: "من اسكتش لصورة",
+    grade: "مستوى التشطيب",
+    any_grade: "المستوى المعتاد",
+    variations: "عدد البدائل",
+    reference_photo: "صورة الإلهام",
+    choose_reference: "اختار صورة إلهام",
+    no_reference: "لسه مافيش صورة إلهام.",
+    need_reference: "اختار صورة الإلهام الأول.",
+    reference_file: "الإلهام {name} ({size})",
+    color_words: "أو اللون بالكلام",
+    color_words_placeholder: "مثلاً: رصاصي، أوف وايت، بيج فاتح",
+    sheen: "اللمعة",
+    sheen_matte: "مط",
+    sheen_satin: "ساتان",
+    sheen_gloss: "لامع",
+    color_resolved: "اللون {input} ← {hex}",
+    color_verbatim: "اللون {input} اتبعت للموديل زي ما هو",
+  },
+});
+
+// The edit operations (shatably.studio.models.Operation) and the fields each one uses.
+const OPERATIONS = [
+  "restyle",
+  "repaint",
+  "declutter",
+  "stage",
+  "swap_material",
+  "finish",
+  "empty",
+  "reference",
+  "render",
+];
+const NEEDS_ROOM = new Set(["stage", "finish"]);
 
 const REGIONS = [
   "walls",
@@ -29,6 +91,7 @@ const freshEdit = () => ({
   current: null, // the image the next edit starts from
   file: null, // a chosen photo not yet sent
   fileUrl: null,
+  reference: null, // the inspiration photo for the reference operation
 });
 let edit = freshEdit();
 
@@ -66,6 +129,11 @@ function addNode(view) {
 /** Learn an image and its ancestors from GET /images/{id} (bounded). */
 async function fetchLineage(id) {
   const { data } = await api(`images/${encodeURIComponent(id)}`);
+  if (Array.isArray(data?.chain) && data.chain.length) {
+    // The image first, then its source, back to the original: learnt oldest first.
+    for (const view of data.chain.slice(0, 50).reverse()) addNode(view);
+    return data.chain[0];
+  }
   const ancestors = Array.isArray(data?.ancestors) ? data.ancestors.slice(0, 20) : [];
   for (const ancestor of ancestors.slice().reverse()) {
     if (edit.nodes.has(ancestor)) continue;
@@ -86,7 +154,7 @@ function parentOf(view) {
 
 function opLabel(view) {
   const op = view?.operation || "original";
-  if (!view?.parent_id && !["restyle", "repaint", "declutter", "stage", "swap_material"].includes(op)) {
+  if (!view?.parent_id && !OPERATIONS.includes(op)) {
     return op === "generate" ? t("op_generate") : t("original");
   }
   const key = `op_${op}`;
@@ -246,6 +314,19 @@ function renderEditSourceLine() {
   }
 }
 
+function renderReferenceLine() {
+  const file = edit.reference;
+  $("edit-reference-line").textContent = file
+    ? t("reference_file", { name: file.name, size: fmtBytes(file.size) })
+    : t("no_reference");
+}
+
+/** Room types and grades from the catalogue, in the page's language. */
+function fillOperationSelects() {
+  fillSelect($("edit-room"), catalog.room_types, "any_room");
+  fillSelect($("edit-grade"), catalog.grades || [], "any_grade");
+}
+
 function clearEditFile() {
   if (edit.fileUrl) URL.revokeObjectURL(edit.fileUrl);
   edit.file = null;
@@ -280,7 +361,14 @@ function editBody() {
   };
   Object.assign(body, contextFields());
   if ($("edit-style").value) body.style = $("edit-style").value;
-  if (operation === "repaint") body.color = $("edit-color").value.toUpperCase();
+  if (operation === "repaint") {
+    body.color = $("edit-color-words").value.trim() || $("edit-color").value.toUpperCase();
+    if ($("edit-sheen").value) body.sheen = $("edit-sheen").value;
+  }
+  if (NEEDS_ROOM.has(operation) && $("edit-room").value) body.room_type = $("edit-room").value;
+  if (operation === "finish" && $("edit-grade").value) body.grade = $("edit-grade").value;
+  const n = Number($("edit-n").value) || 1;
+  if (n > 1) body.n = n;
   if (operation === "swap_material" && $("edit-material").value.trim())
     body.material = $("edit-material").value.trim();
   return body;
@@ -303,6 +391,13 @@ async function applyEdit(asJob) {
   const button = asJob ? $("edit-job") : $("edit-submit");
   setBusy(button, true, asJob ? null : "editing");
   try {
+    if (body.operation === "reference") {
+      if (!edit.reference) {
+        showProblem("edit-problem", { title: t("need_reference") });
+        return;
+      }
+      [body.reference] = await toImageRefs([edit.reference]);
+    }
     if (file) {
       const [ref] = await toImageRefs([file], () => {
         button.textContent = t("uploading");
@@ -328,9 +423,12 @@ async function applyEdit(asJob) {
     if (!data.image || !data.image.id)
       throw new ApiProblem({ title: t("bad_response"), detail: data.message || "" });
     if (data.source) addNode(data.source);
-    addNode({ ...data.image, parent_id: data.image.parent_id ?? data.source?.id ?? null });
+    const results = Array.isArray(data.images) && data.images.length ? data.images : [data.image];
+    for (const view of results) addNode({ ...view, parent_id: view.parent_id ?? data.source?.id ?? null });
     selectEditImage(data.image.id);
-    $("edit-meta").textContent = [data.message, data.provider, data.model].filter(Boolean).join(" · ");
+    $("edit-meta").textContent = [colorReport(data.color), data.message, data.provider, data.model]
+      .filter(Boolean)
+      .join(" · ");
   } catch (error) {
     showProblem("edit-problem", asProblem(error));
   } finally {
@@ -338,10 +436,23 @@ async function applyEdit(asJob) {
   }
 }
 
+/** What became of a colour in words: the hex it resolved to, or that it went to the model verbatim. */
+function colorReport(color) {
+  if (!color || typeof color !== "object" || !color.input) return "";
+  return color.resolved_hex
+    ? t("color_resolved", { input: color.input, hex: color.resolved_hex })
+    : t("color_verbatim", { input: color.input });
+}
+
 function syncOperationFields() {
   const operation = $("edit-operation").value;
   $("edit-color-wrap").hidden = operation !== "repaint";
+  $("edit-color-words-wrap").hidden = operation !== "repaint";
+  $("edit-sheen-wrap").hidden = operation !== "repaint";
   $("edit-material-wrap").hidden = operation !== "swap_material";
+  $("edit-room-wrap").hidden = !NEEDS_ROOM.has(operation);
+  $("edit-grade-wrap").hidden = operation !== "finish";
+  $("edit-reference-wrap").hidden = operation !== "reference";
   const regions = [...document.querySelectorAll("#edit-regions input")];
   if (operation === "repaint" && !regions.some((i) => i.checked)) {
     const walls = regions.find((i) => i.value === "walls");
@@ -374,6 +485,14 @@ export function initEdit() {
     renderEditSourceLine();
     renderChain();
   });
+  $("edit-reference").addEventListener("change", (event) => {
+    const [file] = event.target.files;
+    event.target.value = "";
+    if (!file) return;
+    edit.reference = file;
+    renderReferenceLine();
+  });
+  stylePicker($("edit-style"), $("edit-style-picker"), "keep_style");
   $("edit-load-id").addEventListener("click", async () => {
     const id = $("edit-image-id").value.trim();
     if (!id) return;
@@ -394,9 +513,14 @@ export function initEdit() {
   syncOperationFields();
 }
 
-on("catalog", () => fillSelect($("edit-style"), catalog.styles, "keep_style"));
+on("catalog", () => {
+  fillSelect($("edit-style"), catalog.styles, "keep_style");
+  fillOperationSelects();
+});
 on("lang", () => {
   fillSelect($("edit-style"), catalog.styles, "keep_style");
+  fillOperationSelects();
+  renderReferenceLine();
   $("compare-before").alt = t("before_alt");
   $("compare-after").alt = t("after_alt");
   $("compare-slider").setAttribute("aria-label", t("slider"));

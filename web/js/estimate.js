@@ -27,6 +27,7 @@ addStrings({
     estimating: "Estimating…",
     est_empty: "The bill appears here: every trade, with waste, in packs, and the total.",
     est_bill: "Bill of quantities",
+    est_result: "The estimate",
     est_total: "Total",
     est_fits: "Within the budget of {budget}",
     est_over: "Over the budget of {budget} by {gap}",
@@ -65,6 +66,7 @@ addStrings({
     estimating: "بيحسب…",
     est_empty: "المقايسة هتظهر هنا: كل بند بالهالك وبالعبوات، والإجمالي.",
     est_bill: "المقايسة",
+    est_result: "الحساب",
     est_total: "الإجمالي",
     est_fits: "في حدود الميزانية ({budget})",
     est_over: "أكتر من الميزانية ({budget}) بـ {gap}",
@@ -196,7 +198,7 @@ function billTable(items) {
                   "td",
                   { class: "num" },
                   item.packs
-                    ? `${item.packs.count} × ${item.packs.name} ${fmtNumber(item.packs.size)} ${unitLabel(item.packs.unit)}`
+                    ? `${item.packs.count} × ${item.packs.name} (${fmtNumber(item.packs.size)} ${unitLabel(item.packs.unit)})`
                     : "",
                 ),
                 h("td", { class: "num" }, egp(item.unit_price_egp)),

@@ -8,6 +8,7 @@ import { on } from "./events.js";
 import { getLang, t } from "./i18n.js";
 import { jobNotice, watchJob } from "./jobs.js";
 import { swatchList } from "./plan.js";
+import { stylePicker } from "./stylepicker.js";
 
 const generated = []; // newest first: [{images, prompt, provider, model}]
 
@@ -114,6 +115,7 @@ export function initGenerate() {
   });
   $("gen-job").addEventListener("click", () => generate(true));
   $("gen-style").addEventListener("change", renderStylePreview);
+  stylePicker($("gen-style"), $("gen-style-picker"), "any_style");
 }
 
 on("catalog", () => {
