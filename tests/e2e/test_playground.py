@@ -663,8 +663,26 @@ def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
     assert sent_json(answer.value.request)["room_id"] == reception_id
     render_id = answer.value.json()["images"][0]["id"]
 
+    # Talk about the reception: a new conversation about that room; its plan joins the room.
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+    reception.locator(".room-chat").click()
+    expect(page.locator("#tab-chat")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#chat-session")).to_have_text("new")
+    page.fill("#chat-message", "A modern reception, warm colours, budget 150k EGP")
+    with page.expect_response(lambda r: r.url.endswith("/chat")) as answer:
+        page.click("#chat-send")
+    assert answer.value.status == 200, answer.value.text()
+    chat_body = sent_json(answer.value.request)
+    assert (chat_body["project_id"], chat_body["room_id"]) == (project_id, reception_id)
+    session = answer.value.json()["session_id"]
+    expect(page.locator(f'#side-sessions [data-session-id="{session}"]')).to_be_visible()
+    page.click("#context-clear")
+    expect(page.locator("#context-bar")).to_be_hidden()
+
     # ...and shows on the project page under that room.
     page.click(f'#side-projects [data-project-id="{project_id}"]')
+    reception.locator(".room-plan summary").click()  # the plan is folded, the room stays readable
+    expect(reception.locator(".room-plan .plan")).to_be_visible()
     expect(reception.locator(f'.room-renders [data-image-id="{render_id}"]').first).to_be_visible()
     wait_images_loaded(page, ".room-renders img")
     detail = api_get(page, f"/projects/{project_id}")["body"]

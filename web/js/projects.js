@@ -219,7 +219,7 @@ function roomCard(room) {
         t("proj_room_chat"),
       ),
     ),
-    plan ? h("div", { class: "room-plan" }, h("h5", {}, t("proj_plan")), renderPlan(plan)) : null,
+    plan ? h("details", { class: "room-plan" }, h("summary", {}, t("proj_plan")), renderPlan(plan)) : null,
     h("h5", {}, t("proj_renders")),
     renders.length
       ? h(
