@@ -93,8 +93,18 @@ def _provision(aws: EmbeddedAws) -> str:
         TableName=TABLE,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "owner_pk", "owner_sk")
+        ],
+        # The template's owner index: lists (GET /chat/sessions, ...) query it.
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "ByOwner",
+                "KeySchema": [
+                    {"AttributeName": "owner_pk", "KeyType": "HASH"},
+                    {"AttributeName": "owner_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
         BillingMode="PAY_PER_REQUEST",
     )

@@ -31,6 +31,7 @@ from bench.events import (
     job_event,
     owner_header,
     owner_key,
+    sessions_event,
     small_jpeg,
     styles_event,
 )
@@ -118,6 +119,13 @@ def build_cases() -> list[ColdCase]:
             "genai,openai",
             NO_SDK_BUDGET,
             lambda i: job_event(JOB_OWNER, JOB_ID),
+        ),
+        ColdCase(
+            "history: GET /chat/sessions",
+            "history",
+            "genai,openai",
+            NO_SDK_BUDGET,
+            lambda i: sessions_event(JOB_OWNER),
         ),
     ]
 

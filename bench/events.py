@@ -159,6 +159,10 @@ def styles_event() -> dict[str, Any]:
     return rest_event("GET", "/styles", query={"lang": "ar"})
 
 
+def sessions_event(owner: str) -> dict[str, Any]:
+    return rest_event("GET", "/chat/sessions", owner=owner, query={"limit": "20"})
+
+
 def job_event(owner: str, job_id: str) -> dict[str, Any]:
     return rest_event(
         "GET", f"/jobs/{job_id}", resource="/jobs/{job_id}", owner=owner, path_parameters={"job_id": job_id}

@@ -7,6 +7,7 @@ import shatably.coldstart  # noqa: F401  # first: no garbage collection while th
 # isort: split
 
 import re
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -164,7 +165,7 @@ async def list_jobs(
     tags=["projects"],
     summary="Create a project: a home and its rooms",
     operation_id="createProject",
-    responses={**linked(201, "The project, with its rooms' ids", **PROJECT_LINKS), **problems(404, 422, 503)},
+    responses={**linked(201, "The project, with its rooms' ids", **PROJECT_LINKS), **problems(400, 422, 503)},
 )
 async def create_project(body: ProjectInput, owner: CurrentOwner) -> ProjectView:
     return projects.create(get_media(), owner.key, body)
@@ -202,10 +203,12 @@ async def list_projects(
     tags=["projects"],
     summary="The project: rooms with their conversations, latest plan and renders; the estimate",
     operation_id="getProject",
-    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 503)},
+    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
 )
-async def get_project(project_id: str, owner: CurrentOwner) -> ProjectDetail:
-    return detail(get_media(), owner.key, project_id)
+async def get_project(
+    project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en"
+) -> ProjectDetail:
+    return detail(get_media(), owner.key, project_id, lang)
 
 
 @router.patch(
@@ -214,7 +217,7 @@ async def get_project(project_id: str, owner: CurrentOwner) -> ProjectDetail:
     tags=["projects"],
     summary="Change the project; `rooms`, when sent, is the whole list (rooms keep their ids)",
     operation_id="updateProject",
-    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(404, 422, 503)},
+    responses={**linked(200, "The project", **PROJECT_LINKS), **problems(400, 404, 422, 503)},
 )
 async def update_project(project_id: str, body: ProjectPatch, owner: CurrentOwner) -> ProjectView:
     return projects.patch(get_media(), owner.key, project_id, body)

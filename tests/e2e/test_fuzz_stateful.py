@@ -255,6 +255,15 @@ def test_stateful_journeys_never_fail_undocumented(gateway: RunningGateway) -> N
 # --------------------------------------------------------------------------- every link, once, by hand
 
 PNG = base64.b64encode(photo(320, 240, "PNG")).decode()
+CHAT = {"message": "A calm bedroom, please", "lang": "en"}
+GENERATE = {"prompt": "a bright living room"}
+HOME = {
+    "name": "Flat in Nasr City",
+    "state": "semi_finished",
+    "grade": "super_lux",
+    "budget_egp": 300000,
+    "rooms": [{"name": "Reception", "type": "reception", "length_m": 5, "width_m": 4}],
+}
 # A request known to succeed with the status a link starts from, per (operationId, status).
 SOURCES: dict[tuple[str, str], dict[str, Any]] = {
     ("chat", "200"): {"body": {"message": "A calm bedroom, please", "lang": "en"}},
@@ -264,9 +273,30 @@ SOURCES: dict[tuple[str, str], dict[str, Any]] = {
     ("editPhoto", "202"): {"body": {"prompt": "warmer walls", "image": {"data": PNG}, "async": True}},
     ("createUpload", "201"): {"body": {"content_type": "image/png", "size": len(base64.b64decode(PNG))}},
     ("getJob", "200"): {"after": ("generateImage", "202", "GetJob"), "until_images": True},
+    # History and projects (issue 18): lists need something to list, and two of it for a next page.
+    ("listSessions", "200"): {"before": [("chat", CHAT)] * 2, "query": {"limit": 1}},
+    ("listImages", "200"): {"before": [("generateImage", GENERATE)] * 2, "query": {"limit": 1}},
+    ("listJobs", "200"): {
+        "before": [("generateImage", {**GENERATE, "async": True})] * 2,
+        "query": {"limit": 1},
+    },
+    ("listProjects", "200"): {"before": [("createProject", HOME)] * 2, "query": {"limit": 1}},
+    ("createProject", "201"): {"body": HOME},
+    ("getProject", "200"): {"after": ("createProject", "201", "GetProject")},
+    ("updateProject", "200"): {
+        "after": ("createProject", "201", "UpdateProject"),
+        "body": {"name": "Renamed"},
+    },
+    ("exportProject", "202"): {"after": ("createProject", "201", "ExportProject")},
+    # Erasing runs as an owner of its own: the other links still need this one's things.
+    ("eraseMe", "202"): {"fresh_owner": True},
 }
 # What a link's body is merged into: the target's required fields.
-TARGET_BODIES = {"chat": {"message": "What do you think of this?"}, "editPhoto": {"prompt": "add plants"}}
+TARGET_BODIES = {
+    "chat": {"message": "What do you think of this?"},
+    "editPhoto": {"prompt": "add plants"},
+    "updateProject": {"budget_egp": 350000},
+}
 JOB_POLL_SECONDS = 60.0
 
 
@@ -305,12 +335,26 @@ class Api:
         raise AssertionError(f"no operation {operation_id!r} in the document")
 
     def call(
-        self, operation_id: str, *, path_parameters: Mapping[str, str] | None = None, body: Any = None
+        self,
+        operation_id: str,
+        *,
+        path_parameters: Mapping[str, Any] | None = None,
+        body: Any = None,
+        owner: str | None = None,
     ) -> requests.Response:
+        """Parameters named in the path go there; the others (a link's ``cursor``, ``project_id``)
+        go in the query."""
         method, path = self.operation(operation_id)
+        query = {}
         for name, value in (path_parameters or {}).items():
-            path = path.replace("{" + name + "}", str(value))
-        return self.session.request(method, self.url + path, json=body, timeout=60)
+            if "{" + name + "}" in path:
+                path = path.replace("{" + name + "}", str(value))
+            else:
+                query[name] = value
+        headers = {OWNER_HEADER: owner} if owner else None
+        return self.session.request(
+            method, self.url + path, params=query, json=body, headers=headers, timeout=60
+        )
 
     def links(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         """(source operationId, status, link name, link) for every link in the document."""
@@ -325,6 +369,9 @@ class Api:
 
 def source_response(api: Api, operation_id: str, status: str) -> requests.Response:
     recipe = SOURCES[(operation_id, status)]
+    for before, body in recipe.get("before", []):
+        made = api.call(before, body=body)
+        assert made.status_code < 300, made.text[:300]
     if "after" in recipe:  # reached by following another link (a job to poll)
         first, first_status, link_name = recipe["after"]
         link = next(d for s, st, n, d in api.links() if (s, st, n) == (first, first_status, link_name))
@@ -332,12 +379,17 @@ def source_response(api: Api, operation_id: str, status: str) -> requests.Respon
         parameters = {k: evaluate(v, parent) for k, v in link.get("parameters", {}).items()}
         deadline = time.monotonic() + JOB_POLL_SECONDS
         while True:
-            response = api.call(operation_id, path_parameters=parameters)
+            response = api.call(operation_id, path_parameters=parameters, body=recipe.get("body"))
             done = not recipe.get("until_images") or response.json().get("images")
             if done or time.monotonic() > deadline:
                 return response
             time.sleep(0.2)  # the local worker picks the job from the queue
-    response = api.call(operation_id, body=recipe["body"])
+    response = api.call(
+        operation_id,
+        path_parameters=recipe.get("query"),
+        body=recipe.get("body"),
+        owner=new_owner() if recipe.get("fresh_owner") else None,
+    )
     if operation_id == "createUpload" and response.status_code == 201:
         # The client's half of an upload: POST the photo to the presigned form.
         ticket = response.json()
@@ -355,10 +407,11 @@ def follow(api: Api, source: str, status: str, name: str, response: requests.Res
     link = next(d for s, st, n, d in api.links() if (s, st, n) == (source, status, name))
     body = response.json()
     parameters = {k: evaluate(v, body) for k, v in link.get("parameters", {}).items()}
-    target_body = None
+    target_body = TARGET_BODIES.get(link["operationId"])
     if "requestBody" in link:
-        target_body = merge(TARGET_BODIES.get(link["operationId"], {}), evaluate(link["requestBody"], body))
-    return api.call(link["operationId"], path_parameters=parameters, body=target_body)
+        target_body = merge(target_body or {}, evaluate(link["requestBody"], body))
+    owner = response.request.headers.get(OWNER_HEADER)
+    return api.call(link["operationId"], path_parameters=parameters, body=target_body, owner=str(owner))
 
 
 @pytest.fixture(scope="module")
@@ -382,6 +435,16 @@ def test_the_document_has_the_journeys_links(api: Api) -> None:
         ("chat", "200", "ContinueSession"): "chat",
         ("chat", "200", "GetSession"): "getChatSession",
         ("chat", "200", "DeleteSession"): "deleteChatSession",
+        # list -> item; project -> rooms -> sessions
+        ("listSessions", "200", "GetSession"): "getChatSession",
+        ("listImages", "200", "GetImage"): "getImage",
+        ("listJobs", "200", "GetJob"): "getJob",
+        ("listProjects", "200", "GetProject"): "getProject",
+        ("createProject", "201", "GetProject"): "getProject",
+        ("getProject", "200", "RoomSessions"): "listSessions",
+        ("getProject", "200", "ChatAboutRoom"): "chat",
+        ("exportProject", "202", "GetJob"): "getJob",
+        ("eraseMe", "202", "GetJob"): "getJob",
     }
     for key, target in journeys.items():
         assert links.get(key) == target, key

@@ -268,7 +268,7 @@ def test_pages_have_no_duplicates_or_gaps_while_new_items_arrive(apps: dict[str,
 # ------------------------------------------------------------------------------------------ projects
 
 
-HOME = {
+HOME: dict[str, Any] = {
     "name": "شقة التجمع",
     "city": "New Cairo",
     "area_m2": 140,
@@ -319,13 +319,14 @@ def test_a_project_is_created_read_changed_listed_and_private(apps: dict[str, Te
     foreign_room = history.patch(
         f"/projects/{pid}", json={"rooms": [{"id": "f" * 32, "name": "x", "type": "bedroom"}]}, headers=ALICE
     )
-    assert foreign_room.status_code == 404 and foreign_room.json()["code"] == "room_not_found"
-    assert (
-        history.post(
-            "/projects", json={**HOME, "rooms": [{"name": "x", "type": "garage"}]}, headers=ALICE
-        ).status_code
-        == 422
-    )
+    assert foreign_room.status_code == 422 and foreign_room.json()["code"] == "validation_failed"
+    for room in (
+        {"name": "x", "type": "garage"},
+        {"name": "x", "type": "bedroom", "floor": "lava"},
+        {"id": "a" * 32, "name": "x", "type": "bedroom"},
+    ):
+        refused = history.post("/projects", json={**HOME, "rooms": [room]}, headers=ALICE)
+        assert refused.status_code == 422, room
 
     assert [p["project_id"] for p in all_pages(history, "/projects", ALICE)] == [pid]
     assert all_pages(history, "/projects", BOB) == []
@@ -364,6 +365,30 @@ def test_work_attaches_to_a_project_and_room_and_the_project_shows_it(apps: dict
         "/image/generate", json={"prompt": "x", "project_id": pid, "room_id": "a" * 32}, headers=ALICE
     )
     assert no_room.status_code == 404 and no_room.json()["code"] == "room_not_found"
+
+
+def test_the_project_estimate_is_the_estimator_over_all_its_rooms_with_its_budget_verdict(
+    apps: dict[str, TestClient],
+) -> None:
+    project = create_project(apps)
+    detail = apps["history"].get(f"/projects/{project['project_id']}", headers=ALICE).json()
+    rooms = [{k: v for k, v in r.items() if k != "id"} for r in HOME["rooms"]]
+    job = {k: HOME[k] for k in ("state", "grade", "budget_egp")} | {"rooms": rooms}
+    direct = apps["chat"].post("/estimate", json=job)
+    assert direct.status_code == 200, direct.text
+
+    assert detail["estimate_note"] is None
+    assert detail["estimate"]["total_egp"] == direct.json()["total_egp"]
+    assert {i["room"] for i in detail["estimate"]["items"] if i["room"]} == {"Reception", "Master bedroom"}
+    assert detail["budget"] == direct.json()["budget"]
+    assert isinstance(detail["budget"]["fits"], bool)
+
+    # In Arabic on request; and without a state there is no estimate, only what is missing.
+    arabic = apps["history"].get(f"/projects/{project['project_id']}", params={"lang": "ar"}, headers=ALICE)
+    assert arabic.json()["estimate"]["total_egp"] == direct.json()["total_egp"]
+    bare = apps["history"].post("/projects", json={"name": "Later"}, headers=ALICE).json()
+    later = apps["history"].get(f"/projects/{bare['project_id']}", headers=ALICE).json()
+    assert later["estimate"] is None and "state" in later["estimate_note"]
 
 
 def test_the_designer_is_told_the_project(
@@ -448,6 +473,8 @@ def test_export_is_a_job_whose_link_holds_the_whole_project(apps: dict[str, Test
     stored = archive.read(f"images/{render['id']}.{ext}")
     assert (render["width"], render["height"]) == open_image(stored).size
     assert json.loads(archive.read("project.json"))["name"] == HOME["name"]
+    assert archive.read("estimate.csv").startswith("\ufeff".encode())  # Excel reads the Arabic right
+    assert json.loads(archive.read("estimate.json"))["total_egp"]["low"] > 0
     assert "reception ideas" in archive.read(f"conversations/{turn.json()['session_id']}.md").decode()
 
 

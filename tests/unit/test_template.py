@@ -517,7 +517,8 @@ def test_policies_are_least_privilege(resources) -> None:
                 elif service == "s3":
                     for resource in resources_:
                         match = re.fullmatch(
-                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results|exports|config)/\*", sub_text(resource)
+                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results|exports|config)/\*",
+                            sub_text(resource),
                         )
                         assert match, (name, resource)
                         s3.setdefault(action, set()).add(match.group(1))

@@ -16,6 +16,7 @@ from shatably.chat.models import ChatInput, ChatResponse, SessionView, TurnView
 from shatably.chat.plan import DESIGNER_REPLY_SCHEMA, DesignerReply, parse_designer_reply
 from shatably.chat.quantities import finishing_quantities
 from shatably.errors import ProblemError
+from shatably.history.sessions import listed
 from shatably.images import check_image_count
 from shatably.observability import count, logger
 from shatably.providers.base import ChatMessage, ChatRequest, ChatResult, ImageInput
@@ -134,20 +135,12 @@ async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, De
 async def converse(
     media: MediaStore, owner: str, body: ChatInput, uploads: list[bytes], deadline: Deadline
 ) -> ChatTurn:
-    from shatably.projects.attach import attach, context_for, context_instruction
+    from shatably.projects.attach import project_instruction, project_session
 
     settings = get_settings()
     check_limits(body.message, len(body.images) + len(uploads))
     session = _session_for(media, owner, body.session_id)
-    if body.session_id is None:
-        # A new conversation may be about a project (and a room); a continued one keeps its own.
-        media = attach(media, owner, body.project_id, body.room_id)
-        session.project_id, session.room_id = media.project_id, media.room_id
-    else:
-        media = media.for_project(session.project_id, session.room_id)
-    system = designer_instruction(body.lang)
-    if session.project_id:
-        system += context_instruction(context_for(media, owner, session.project_id, session.room_id))
+    media = project_session(media, owner, session, body.project_id, body.room_id)
     lang: Lang = body.lang or detect_lang(body.message)
     attachments: list[LoadedImage] = [
         media.save_input(owner, raw, session_id=session.session_id) for raw in uploads
@@ -164,7 +157,7 @@ async def converse(
         raise ProblemError("tokens_exceeded")
     history = _history(media, owner, turns, settings.history_token_budget - estimate_tokens(body.message))
     request = ChatRequest(
-        system=system,
+        system=designer_instruction(body.lang) + project_instruction(media, owner),
         history=history,
         message=ChatMessage("user", body.message, new_images),
         timeout=max(deadline.remaining() - 1.0, 1.0),
@@ -197,35 +190,13 @@ async def converse(
         finish_reason=result.finish_reason,
         expires_at=session.expires_at,
     )
-    updated = session.model_copy(
-        update={
-            "turn_count": turn.index,
-            "updated_at": now(),
-            "lang": lang,
-            "title": session.title or _title(body.message, plan),
-        }
-    )
-    latest = (drawn or [a.record for a in attachments])[-1:]
-    if latest:  # the newest image of the conversation is its thumbnail in lists
-        updated.thumbnail_id = latest[0].image_id
-        updated.thumbnail_key = latest[0].s3_key
-        updated.thumbnail_format = latest[0].format
+    updated = session.model_copy(update={"turn_count": turn.index, "updated_at": now(), "lang": lang})
+    listed(updated, turn, [*(a.record for a in attachments), *drawn])
     media.table.append_turn(updated, turn)
     count("ChatTurns", provider=result.provider, lang=lang)
     return ChatTurn(
         record=turn, attachments=[a.record for a in attachments], drawn=drawn, jobs=jobs, lang=lang
     )
-
-
-_TITLE_CHARS = 60
-
-
-def _title(message: str, plan: dict[str, Any] | None) -> str:
-    """A conversation's title in lists: its first message, else what its plan is about."""
-    text = " ".join(message.split())
-    if not text and plan:
-        text = f"{plan.get('style', '')} {plan.get('room_type', '')}".strip()
-    return text if len(text) <= _TITLE_CHARS else text[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _plan(reply: DesignerReply | None, lang: Lang) -> dict[str, Any] | None:
@@ -260,18 +231,10 @@ async def _draw(
     style = wish.style if wish.style and _known_style(wish.style) else None
     request: GenerateInput | EditInput
     if wish.action == "edit" and latest_photo:
-        request = EditInput(
-            prompt=wish.prompt,
-            image=ImageRef(image_id=latest_photo),
-            style=style,
-            project_id=media.project_id,
-            room_id=media.room_id,
-        )
+        request = EditInput(prompt=wish.prompt, image=ImageRef(image_id=latest_photo), style=style)
         kind = "edit"
     else:
-        request = GenerateInput(
-            prompt=wish.prompt, style=style, project_id=media.project_id, room_id=media.room_id
-        )
+        request = GenerateInput(prompt=wish.prompt, style=style)
         kind = "generate"
     billing.reserve(owner, 1, requests=0)
     try:

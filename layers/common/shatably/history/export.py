@@ -1,7 +1,7 @@
 """A project's export: one zip with everything a person would take to a contractor or keep.
 
   project.json                the project, its rooms and the estimate
-  estimate.csv                the estimate's line items (when there is one)
+  estimate.json, estimate.csv the estimate alone (the CSV as POST /estimate gives it: Excel-ready)
   rooms/<n>-<room>/plan.json  the latest plan per room, and plan.csv (its quantities)
   conversations/<id>.md       each conversation, as Markdown
   images/<id>.<ext>           every image of the project at full size
@@ -72,8 +72,11 @@ def build(media: MediaStore, owner: str, project_id: str, job_id: str) -> tuple[
         for room in document["rooms"]:
             room.pop("renders", None)  # links that expire; the images themselves are in images/
         archive.writestr("project.json", json.dumps(document, ensure_ascii=False, indent=2))
-        if project.estimate and isinstance(project.estimate.get("items"), list):
-            archive.writestr("estimate.csv", _csv(project.estimate["items"]))
+        if project.estimate:
+            from shatably.estimate.export import to_csv
+
+            archive.writestr("estimate.json", json.dumps(project.estimate, ensure_ascii=False, indent=2))
+            archive.writestr("estimate.csv", to_csv(project.estimate))
         for number, room in enumerate(project.rooms, start=1):
             if room.latest_plan is None:
                 continue

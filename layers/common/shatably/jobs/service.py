@@ -39,6 +39,8 @@ def images_requested(kind: str, request: dict[str, Any]) -> int:
 
 def submit(media: MediaStore, owner: str, kind: str, request: dict[str, Any]) -> JobRecord:
     """Store a queued job for ``owner`` (a storage key) and queue it. Quota is billing's business."""
+    if media.project_id and "project_id" not in request:  # e.g. a drawing of a project's conversation
+        request = {**request, "project_id": media.project_id, "room_id": media.room_id}
     message = JobMessage.model_validate({"kind": kind, "request": request, "owner": owner})
     job, created = _create(media, message, uuid.uuid4().hex, owner)
     if not created:

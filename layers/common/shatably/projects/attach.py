@@ -8,7 +8,7 @@ from typing import Any
 
 from shatably.errors import ProblemError
 from shatably.storage.media import MediaStore
-from shatably.storage.models import ProjectRecord, is_id
+from shatably.storage.models import ProjectRecord, SessionRecord, is_id
 
 _FACTS = ("city", "area_m2", "state", "grade", "budget_egp")
 
@@ -30,6 +30,25 @@ def attach(media: MediaStore, owner: str, project_id: str | None, room_id: str |
     if room_id is not None and room_id not in {r["id"] for r in record.spec.get("rooms", [])}:
         raise ProblemError("room_not_found")
     return media.for_project(project_id, room_id)
+
+
+def project_session(
+    media: MediaStore, owner: str, session: SessionRecord, project_id: str | None, room_id: str | None
+) -> MediaStore:
+    """A new conversation may be about a project (and a room): checked, then kept on the session;
+    a continued one keeps its own. Returns ``media`` filing the turn's images under it."""
+    if session.turn_count == 0:
+        media = attach(media, owner, project_id, room_id)
+        session.project_id, session.room_id = media.project_id, media.room_id
+        return media
+    return media.for_project(session.project_id, session.room_id)
+
+
+def project_instruction(media: MediaStore, owner: str) -> str:
+    """The designer's instruction's paragraph about the project ``media`` files under, if any."""
+    if media.project_id is None:
+        return ""
+    return context_instruction(context_for(media, owner, media.project_id, media.room_id))
 
 
 def context_for(media: MediaStore, owner: str, project_id: str, room_id: str | None = None) -> dict[str, Any]:

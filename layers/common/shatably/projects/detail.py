@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shatably.catalog.lang import Lang
 from shatably.history.lists import image_kind
-from shatably.observability import logger
-from shatably.projects.models import ProjectDetail, RoomDetail
 from shatably.projects.attach import owned
+from shatably.projects.models import ProjectDetail, RoomDetail
 from shatably.projects.service import view
 from shatably.storage.media import MediaStore
 from shatably.storage.models import ImageRecord, ProjectRecord, SessionRecord, TurnRecord
@@ -34,7 +34,7 @@ def latest_plan(media: MediaStore, session: SessionRecord) -> tuple[int, dict[st
     return None
 
 
-def detail(media: MediaStore, owner: str, project_id: str) -> ProjectDetail:
+def detail(media: MediaStore, owner: str, project_id: str, lang: Lang = "en") -> ProjectDetail:
     record = owned(media, owner, project_id)
     base = view(record)
     sessions, images = attached(media, owner, project_id)
@@ -52,7 +52,7 @@ def detail(media: MediaStore, owner: str, project_id: str) -> ProjectDetail:
                 renders=[media.view(i) for i in renders[:RENDERS_PER_ROOM]],
             )
         )
-    estimate, note = project_estimate(record)
+    estimate, note = project_estimate(record, lang)
     return ProjectDetail(
         **base.model_dump(exclude={"rooms"}),
         rooms=rooms,
@@ -62,20 +62,19 @@ def detail(media: MediaStore, owner: str, project_id: str) -> ProjectDetail:
     )
 
 
-def project_estimate(record: ProjectRecord) -> tuple[dict[str, Any] | None, str | None]:
-    """The estimator over every room of the project, or why there is none yet."""
+def project_estimate(record: ProjectRecord, lang: Lang = "en") -> tuple[dict[str, Any] | None, str | None]:
+    """The estimator over every room of the project (``POST /estimate``'s answer), or why there is
+    none yet. Loaded here only: reading a project without a state never imports the estimator."""
     spec = record.spec
     rooms = [{k: v for k, v in r.items() if k != "id"} for r in spec.get("rooms", [])]
     if "state" not in spec or not (rooms or "area_m2" in spec):
         return None, "Give the flat's state and its rooms (or its area) for an estimate."
-    try:
-        from shatably.estimate import estimate
-        from shatably.estimate.models import EstimateRequest
-    except ImportError:  # the estimator is not part of this build
-        return None, "The estimator is not available."
     from pydantic import ValidationError
 
-    job: dict[str, Any] = {"state": spec["state"]}
+    from shatably.estimate.models import EstimateRequest
+    from shatably.estimate.service import estimate_document
+
+    job: dict[str, Any] = {"state": spec["state"], "lang": lang}
     for name in ("grade", "budget_egp"):
         if name in spec:
             job[name] = spec[name]
@@ -89,9 +88,4 @@ def project_estimate(record: ProjectRecord) -> tuple[dict[str, Any] | None, str 
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         return None, f"The rooms cannot be estimated yet: {where}: {first.get('msg')}"
-    try:
-        result: dict[str, Any] = estimate(request).model_dump(mode="json")
-    except NotImplementedError:
-        logger.info("estimator not implemented in this build")
-        return None, "The estimator is not available."
-    return result, None
+    return estimate_document(request), None

@@ -8,18 +8,21 @@ so a project's rooms are an estimate request as they stand.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shatably.catalog.rooms import ROOM_TYPES
+from shatably.estimate.models import (
+    MAX_ROOMS,
+    CeilingFinish,
+    FloorFinish,
+    Grade,
+    RoomTypeId,
+    State,
+    WallFinish,
+)
 from shatably.storage.media import ImageView
 
-State = Literal["bare", "plastered", "semi_finished", "finished"]
-Grade = Literal["lux", "super_lux", "ultra_super_lux"]
-ROOM_TYPE_IDS = tuple(r.id for r in ROOM_TYPES)
-MAX_ROOMS = 30  # the estimator's limit: past it, a building, not a flat
-Finish = str | dict[str, Any]
 Side = Annotated[float, Field(gt=0, le=30)]
 
 
@@ -28,25 +31,16 @@ class RoomInput(BaseModel):
 
     id: str | None = Field(default=None, description="Keep this room's id (PATCH); omit for a new room")
     name: Annotated[str, Field(min_length=1, max_length=60)]
-    type: str = Field(
-        description="A room type id from GET /styles", json_schema_extra={"enum": list(ROOM_TYPE_IDS)}
-    )
+    type: RoomTypeId = Field(description="A room type id from GET /styles")
     length_m: Side | None = None
     width_m: Side | None = None
     area_m2: Annotated[float, Field(gt=0, le=200)] | None = None
     height_m: Annotated[float, Field(ge=2.2, le=6)] | None = None
     doors: Annotated[int, Field(ge=0, le=6)] | None = None
     windows: Annotated[int, Field(ge=0, le=10)] | None = None
-    walls: Finish | None = Field(default=None, description="A wall finish (the estimator's vocabulary)")
-    floor: Finish | None = Field(default=None, description="A floor finish")
-    ceiling: Finish | None = Field(default=None, description="A ceiling finish")
-
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in ROOM_TYPE_IDS:
-            raise ValueError(f"type must be one of {list(ROOM_TYPE_IDS)}")
-        return value
+    walls: WallFinish | None = Field(default=None, description="A wall finish (as in POST /estimate)")
+    floor: FloorFinish | None = Field(default=None, description="A floor finish")
+    ceiling: CeilingFinish | None = Field(default=None, description="A ceiling finish")
 
 
 class Room(RoomInput):
@@ -68,6 +62,12 @@ class ProjectFields(BaseModel):
 class ProjectInput(ProjectFields):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     rooms: Annotated[list[RoomInput], Field(max_length=MAX_ROOMS)] = []
+
+    @model_validator(mode="after")
+    def _new_rooms(self) -> ProjectInput:
+        if any(room.id is not None for room in self.rooms):
+            raise ValueError("rooms: a new project's rooms get their ids; send none")
+        return self
 
 
 class ProjectPatch(ProjectFields):

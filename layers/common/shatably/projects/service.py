@@ -20,8 +20,9 @@ def _rooms(rooms: list[RoomInput], keep: set[str]) -> list[dict[str, Any]]:
     stored = []
     for room in rooms:
         if room.id is not None and room.id not in keep:
-            raise ProblemError("room_not_found", detail=f"rooms: {room.id} is not a room of this project")
-        data = room.model_dump(exclude_none=True)
+            # The project exists; the request names something it does not have: invalid, not missing.
+            raise ProblemError("validation_failed", detail="rooms: an id that is not a room of this project")
+        data = room.model_dump(mode="json", exclude_none=True)
         data["id"] = room.id or new_id()
         stored.append(data)
     return stored

@@ -9,6 +9,7 @@ Item layout (pk / sk):
   BUDGET#<day> / DAY           the global daily image budget (the kill switch)
   PROJECT#<id> / META          a project (a home) with its rooms
   CLAIM#<anonymous owner> / META  who claimed an anonymous owner's data (POST /me/claim)
+  IDEMPOTENCY#<owner> / <hash>    idempotency records (billing.py), one partition per owner
 
 Owner index (GSI ``ByOwner``, sparse): sessions, images, jobs and projects also carry
   owner_pk = <owner>#<KIND>  (KIND: SESSION, IMAGE, JOB, PROJECT)
@@ -454,9 +455,6 @@ class Table:
                     return False
                 raise
         return True
-
-    def claimed(self, anonymous: str) -> bool:
-        return self._get(f"CLAIM#{anonymous}", "META") is not None
 
     # --- quotas -------------------------------------------------------------------------------
 
