@@ -710,8 +710,13 @@ def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
         assert any(name.startswith(f"images/{render_id}.") for name in names), names
         assert json.loads(zipped.read("project.json"))["name"] == "شقة التجمع"
 
-    page.click("#lang-toggle")
+    with page.expect_response(lambda r: f"/projects/{project_id}?lang=ar" in r.url) as answer:
+        page.click("#lang-toggle")
     expect(page.locator("#tab-projects")).to_have_text("المشاريع")
+    arabic = answer.value.json()
+    if arabic.get("estimate"):  # the estimate's lines in Arabic too
+        first_line = arabic["estimate"]["items"][0]["name"]
+        expect(page.locator("#project-estimate .bill-name").first).to_have_text(first_line)
     expect(reception.locator(".room-generate")).to_have_text("ولّد للأوضة دي")
     wait_images_loaded(page, ".room-renders img")
     screenshot(page, "project-ar")

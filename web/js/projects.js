@@ -7,7 +7,7 @@ import { $, figureFor, fmtNumber, h, nameOf, safeUrl, setBusy, showProblem, text
 import { emit, on } from "./events.js";
 import { estimateView, egp } from "./estimate.js";
 import { showGallery } from "./gallery.js";
-import { addStrings, hasText, t } from "./i18n.js";
+import { addStrings, getLang, hasText, t } from "./i18n.js";
 import { watchJob } from "./jobs.js";
 import { renderPlan } from "./plan.js";
 import { GRADES, STATES, optionsFor, roomsEditor } from "./rooms.js";
@@ -138,7 +138,8 @@ async function openProject(id) {
   selectTab("projects");
   showProblem("proj-problem", null);
   try {
-    const { data } = await api(`projects/${encodeURIComponent(id)}`);
+    // The estimate's item names come in the asked language.
+    const { data } = await api(`projects/${encodeURIComponent(id)}?lang=${getLang()}`);
     project = data;
     if (exportJob && exportJob.project !== id) {
       exportJob = null;
@@ -395,7 +396,7 @@ on("lang", () => {
   optionsFor($("proj-state"), STATES, (s) => `state_${s}`);
   optionsFor($("proj-grade"), GRADES, (g) => `grade_${g}`);
   rooms?.relabel();
-  renderProject();
+  if (project) openProject(idOf(project));
 });
 on("forget", () => {
   project = null;
