@@ -694,6 +694,17 @@ def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
         expect(page.locator("#project-estimate-note")).to_have_text(detail["estimate_note"])
     screenshot(page, "project")
 
+    # "All its images": the gallery, filtered to the project.
+    with page.expect_response(lambda r: "/images?" in r.url and project_id in r.url) as answer:
+        page.click("#project-images")
+    assert answer.value.json()["items"]
+    expect(page.locator("#tab-gallery")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#gallery-project")).to_have_value(project_id)
+    project_images = [item["id"] for item in answer.value.json()["items"]]
+    assert render_id in project_images
+    expect(page.locator("#gallery-grid figure")).to_have_count(len(project_images))
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+
     # Export: a job whose link is a zip with the project and the render in it.
     with page.expect_response(lambda r: r.url.endswith("/export")) as answer:
         page.click("#project-export")
