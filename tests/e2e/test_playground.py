@@ -615,8 +615,14 @@ def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
     page.fill("#proj-budget", "300000")
     page.fill("#proj-room-0-name", "Reception")
     page.select_option("#proj-room-0-type", "reception")
-    page.fill("#proj-room-0-length", "5")
+    page.fill("#proj-room-0-length", "300")  # a typo: refused, naming the field
     page.fill("#proj-room-0-width", "4")
+    with page.expect_response(lambda r: r.url.endswith("/projects") and r.request.method == "POST") as answer:
+        page.click("#proj-create")
+    assert answer.value.status == 422
+    expect(page.locator("#proj-problem .problem-errors")).to_contain_text("length_m")
+    expect_console_errors(page, r"status of 422")
+    page.fill("#proj-room-0-length", "5")
     page.select_option("#proj-room-0-floor", "porcelain:60x120")
     page.click("#proj-add-room")
     page.fill("#proj-room-1-name", "Bathroom")

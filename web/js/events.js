@@ -3,7 +3,8 @@
 //   "owner"      the owner id changed (issued by the API, or forgotten)
 //   "provider"   an answer named its provider
 //   "catalog"    GET /styles arrived
-//   "job-done"   a watched job reached a terminal status (detail: the job)
+//   "job-done"   a watched job succeeded (detail: the job)
+//   "job-failed" a watched job ended otherwise: failed, blocked, expired (detail: the job)
 //   "edit-image" open an image in Edit (detail: an ImageView)
 //   "open-chat"  open a conversation in Chat (detail: a session id)
 //   "tab"        a tab was opened (detail: its name)

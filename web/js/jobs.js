@@ -94,7 +94,7 @@ async function pollJob(job) {
 }
 
 function onJobDone(job) {
-  if (job.status === "succeeded") emit("job-done", job);
+  emit(job.status === "succeeded" ? "job-done" : "job-failed", job);
 }
 
 function statusLabel(status) {

@@ -35,6 +35,7 @@ addStrings({
     proj_export: "Export (zip)",
     proj_exporting: "Preparing the export…",
     proj_export_ready: "Download the export",
+    proj_export_failed: "The export did not finish; try again.",
     proj_delete: "Delete project",
     proj_delete_confirm: "Delete this project? Its conversations and images stay in your gallery.",
     proj_images: "All its images",
@@ -63,6 +64,7 @@ addStrings({
     proj_export: "صدّر (zip)",
     proj_exporting: "بيجهّز الملف…",
     proj_export_ready: "نزّل الملف",
+    proj_export_failed: "التصدير ماخلصش؛ جرّب تاني.",
     proj_delete: "احذف المشروع",
     proj_delete_confirm: "تحذف المشروع ده؟ محادثاته وصوره هتفضل في المعرض.",
     proj_images: "كل صوره",
@@ -376,6 +378,13 @@ on("job-done", (job) => {
   const result = job.result || {};
   exportUrl = safeUrl(result.url ?? result.result?.url);
   if (project && idOf(project) === exportJob.project) renderProject();
+});
+
+on("job-failed", (job) => {
+  if (!exportJob || job.job_id !== exportJob.id) return;
+  exportJob = null;
+  renderProject();
+  showProblem("proj-problem", job.error || { title: t("proj_export_failed") });
 });
 
 export function initProjects() {

@@ -26,6 +26,7 @@ addStrings({
     erasing: "Erasing your data…",
     erased: "Erased: {counts}",
     erased_none: "Erased. Nothing was left.",
+    erase_failed: "Erasing did not finish; try again.",
     job_kind_erase: "Erase",
     erased_sessions: "conversations",
     erased_turns: "messages",
@@ -52,6 +53,7 @@ addStrings({
     erasing: "بيمسح بياناتك…",
     erased: "اتمسح: {counts}",
     erased_none: "اتمسح. مكانش فيه حاجة.",
+    erase_failed: "المسح ماخلصش؛ جرّب تاني.",
     job_kind_erase: "مسح",
     erased_sessions: "محادثات",
     erased_turns: "رسايل",
@@ -201,6 +203,7 @@ async function erase() {
   const status = $("erase-status");
   status.hidden = false;
   status.textContent = t("erasing");
+  delete status.dataset.done;
   showProblem("side-problem", null);
   try {
     const { data } = await api("me", { method: "DELETE" });
@@ -226,6 +229,12 @@ on("job-done", (job) => {
   $("erase-status").dataset.done = "true";
   emit("forget", { erased: true }); // every screen drops what it held for this owner
   refreshLists();
+});
+
+on("job-failed", (job) => {
+  if (job.job_id !== eraseJob) return;
+  $("erase-status").hidden = true;
+  showProblem("side-problem", job.error || { title: t("erase_failed") });
 });
 
 export function initSidebar() {
