@@ -762,8 +762,10 @@ def test_sidebar_conversations_gallery_filters_and_erase(page: Page) -> None:
     # A conversation opens from the sidebar.
     page.click("#chat-new")
     expect(page.locator("#chat-log .turn")).to_have_count(0)
+    expect(conversation).not_to_have_attribute("aria-current", "true")
     conversation.click()
     expect(page.locator("#chat-session")).to_have_text(session)
+    expect(conversation).to_have_attribute("aria-current", "true")
     expect(page.locator("#chat-log .turn")).to_have_count(1)
 
     # A generated image, and an edit of it.

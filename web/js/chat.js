@@ -42,6 +42,7 @@ function normaliseTurn(raw) {
 
 function setSession(id) {
   state.session = id || null;
+  emit("session", state.session);
   safeStorage.set(STORE.session, state.session);
   $("chat-session").textContent = state.session || t("new_session");
   if (state.session) $("chat-session").title = state.session;

@@ -101,6 +101,7 @@ function sessionEntry(item) {
         type: "button",
         class: "side-item",
         dataset: { sessionId: id },
+        "aria-current": id === openSession ? "true" : undefined,
         onclick: () => emit("open-chat", id),
       },
       thumb
@@ -143,6 +144,8 @@ function projectEntry(item) {
     ),
   );
 }
+
+let openSession = null; // the conversation open in Chat, marked in the list
 
 function renderList(name) {
   const list = lists[name];
@@ -253,6 +256,10 @@ on("lang", () => {
   renderList("projects");
 });
 on("lists-changed", refreshLists);
+on("session", (id) => {
+  openSession = id;
+  renderList("sessions");
+});
 on("owner", (owner) => {
   if (!owner) {
     for (const list of Object.values(lists)) Object.assign(list, { items: [], next: null });
