@@ -6,7 +6,10 @@ Each test leaves a screenshot in artifacts/playground/ (git-ignored).
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from tests.e2e.playground_helpers import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     large_jpeg,
     room_jpeg,
 )
@@ -134,6 +138,22 @@ def api_get(page: Page, path: str) -> Any:
         }""",
         path,
     )
+
+
+# ───────────────────────────── the page itself ─────────────────────────────
+
+
+def test_every_module_is_served_as_javascript(page: Page) -> None:
+    """The page is ES modules without a build step: each file in web/js/ is loaded, as JavaScript."""
+    responses: list[Response] = []
+    page.on("response", lambda r: responses.append(r) if "/js/" in r.url else None)
+    open_playground(page, "chat")
+    served = {r.url.rsplit("/js/", 1)[1]: r for r in responses}
+    modules = sorted(p.name for p in (ROOT / "web" / "js").glob("*.js"))
+    assert sorted(served) == modules  # every module is reached from js/app.js, none is left over
+    for name, response in served.items():
+        assert response.status == 200, name
+        assert response.headers["content-type"] == "text/javascript; charset=utf-8", name
 
 
 # ───────────────────────────── (a) chat ─────────────────────────────
@@ -467,3 +487,452 @@ def test_jobs_are_watched_to_success(page: Page) -> None:
     page.click("#tab-edit")
     expect(page.locator("#edit-chain .chain-step")).to_have_count(2)
     wait_images_loaded(page, "#compare img")
+
+
+# ───────────────────────────── (e) estimate ─────────────────────────────
+
+
+def require_route(page: Page, method: str, path: str) -> None:
+    """Skip a screen's test while the route it drives is not served yet (its branch not merged)."""
+    spec = page.request.get("/openapi.json").json()
+    if method.lower() not in spec.get("paths", {}).get(path, {}):
+        pytest.skip(f"{method} {path} is not served by this checkout yet")
+
+
+def egp(low: int, high: int) -> str:
+    """The page's English money format (en-GB grouping), as a person reads it."""
+    return f"EGP {low:,}" if low == high else f"EGP {low:,} – {high:,}"
+
+
+def test_estimate_bill_budget_verdict_and_csv(page: Page) -> None:
+    require_route(page, "POST", "/estimate")
+    open_playground(page, "estimate")
+    # The form starts with a 5×4 m reception in porcelain 60×120 and a 2×1.8 m tiled bathroom.
+    expect(page.locator("#est-rooms .room-row")).to_have_count(2)
+    page.select_option("#est-state", "plastered")
+    page.fill("#est-budget", "20000")  # far too little for two rooms: the verdict must say so
+    with page.expect_response(lambda r: r.url.endswith("/estimate")) as answer:
+        page.click("#est-submit")
+    bill = answer.value.json()
+    assert answer.value.status == 200, bill
+    sent = sent_json(answer.value.request)
+    assert [room["name"] for room in sent["rooms"]] == ["Reception", "Bathroom"]
+    assert sent["rooms"][0]["floor"] == {"type": "porcelain", "tile_cm": [60, 120]}
+    assert sent["rooms"][1]["walls"] == "wall_tiles"
+    assert sent["budget_egp"] == 20000 and sent["lang"] == "en"
+
+    # Every line of the bill is on screen, under its room, with its total; and the total itself.
+    lines = page.locator("#est-result .bill-line")
+    expect(lines).to_have_count(len(bill["items"]))
+    keys = set(lines.evaluate_all("rows => rows.map(r => r.dataset.key)"))
+    assert {"floor_tiles", "wall_tiles"} <= keys, keys
+    reception = page.locator('#est-result tbody[data-room="Reception"]')
+    expect(reception.locator('.bill-line[data-key="floor_tiles"]')).to_be_visible()
+    first = bill["items"][0]
+    expect(page.locator(f'#est-result .bill-line[data-key="{first["key"]}"] .line-total').first).to_have_text(
+        egp(first["total_egp"]["low"], first["total_egp"]["high"])
+    )
+    total = bill["total_egp"]
+    expect(page.locator("#est-result .est-total dd")).to_have_text(egp(total["low"], total["high"]))
+
+    # Over budget: by how much, and the computed substitutions.
+    budget = bill["budget"]
+    assert budget["fits"] is False and budget["gap_egp"] > 0
+    verdict = page.locator("#est-result .verdict")
+    expect(verdict).to_have_attribute("data-fits", "false")
+    expect(verdict).to_contain_text(egp(budget["gap_egp"], budget["gap_egp"]))
+    expect(verdict.locator(".substitutions li")).to_have_count(len(budget["substitutions"]))
+    expect(page.locator("#est-result .schedule li")).to_have_count(len(bill["schedule"]["phases"]))
+    expect(page.locator("#est-result .price-book")).to_contain_text(bill["price_book"]["version"])
+    screenshot(page, "estimate")
+
+    # The same bill as CSV, for Excel: UTF-8 with a BOM, one row per line item.
+    with page.expect_download() as download:
+        page.click("#est-csv")
+    csv_bytes = Path(download.value.path()).read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    csv_text = csv_bytes.decode("utf-8-sig")
+    assert all(item["name"] in csv_text for item in bill["items"])
+
+    # An Arabic bill, in an Arabic interface: right to left, Arabic names, Arabic CSV.
+    page.click("#lang-toggle")
+    page.select_option("#est-lang", "ar")
+    with page.expect_response(lambda r: r.url.endswith("/estimate")) as answer:
+        page.click("#est-submit")
+    arabic = answer.value.json()
+    assert answer.value.status == 200, arabic
+    result = page.locator("#est-result .estimate")
+    assert result.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    expect(result.locator(".bill-name").first).to_have_text(arabic["items"][0]["name"])
+    assert re.search(r"[\u0600-\u06FF]", arabic["items"][0]["name"])
+    with page.expect_download() as download:
+        page.click("#est-csv")
+    arabic_csv = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert arabic["items"][0]["name"] in arabic_csv
+    screenshot(page, "estimate-ar")
+
+
+def test_estimate_by_flat_area_returns_rooms_to_correct(page: Page) -> None:
+    require_route(page, "POST", "/estimate")
+    open_playground(page, "estimate")
+    page.check("#est-mode-area")
+    expect(page.locator("#est-rooms")).to_be_hidden()
+    page.fill("#est-area", "120")
+    page.fill("#est-bedrooms", "3")
+    page.select_option("#est-state", "bare")
+    with page.expect_response(lambda r: r.url.endswith("/estimate")) as answer:
+        page.click("#est-submit")
+    bill = answer.value.json()
+    assert answer.value.status == 200, bill
+    assert "rooms" not in sent_json(answer.value.request)
+    # On brick, the walls are plastered first.
+    expect(page.locator('#est-result .bill-line[data-key="plaster"]').first).to_be_visible()
+    # The generated split comes back as editable rooms.
+    expect(page.locator("#est-rooms")).to_be_visible()
+    expect(page.locator("#est-rooms .room-row")).to_have_count(len(bill["rooms"]))
+    assert page.locator("#est-room-0-name").input_value() == bill["rooms"][0]["name"]
+
+    # A mistake is a problem naming the field, shown as it came.
+    page.fill("#est-room-0-length", "300")
+    with page.expect_response(lambda r: r.url.endswith("/estimate")) as answer:
+        page.click("#est-submit")
+    assert answer.value.status == 422
+    expect(page.locator("#est-problem")).to_be_visible()
+    expect(page.locator("#est-problem .problem-errors")).to_contain_text("length_m")
+    expect_console_errors(page, r"status of 422")
+
+
+# ───────────────────────────── (f) projects, sidebar, gallery, erase ─────────────────────────────
+
+
+def test_project_rooms_renders_estimate_and_export(page: Page) -> None:
+    require_route(page, "POST", "/projects")
+    open_playground(page, "projects")
+    expect(page.locator("#side-projects .empty")).to_be_visible()
+    page.fill("#proj-name", "شقة التجمع")
+    page.fill("#proj-city", "New Cairo")
+    page.fill("#proj-area", "120")
+    page.fill("#proj-budget", "300000")
+    page.fill("#proj-room-0-name", "Reception")
+    page.select_option("#proj-room-0-type", "reception")
+    page.fill("#proj-room-0-length", "300")  # a typo: refused, naming the field
+    page.fill("#proj-room-0-width", "4")
+    with page.expect_response(lambda r: r.url.endswith("/projects") and r.request.method == "POST") as answer:
+        page.click("#proj-create")
+    assert answer.value.status == 422
+    expect(page.locator("#proj-problem .problem-errors")).to_contain_text("length_m")
+    expect_console_errors(page, r"status of 422")
+    page.fill("#proj-room-0-length", "5")
+    page.select_option("#proj-room-0-floor", "porcelain:60x120")
+    page.click("#proj-add-room")
+    page.fill("#proj-room-1-name", "Bathroom")
+    page.select_option("#proj-room-1-type", "bathroom")
+    page.fill("#proj-room-1-length", "2")
+    page.fill("#proj-room-1-width", "1.8")
+    page.select_option("#proj-room-1-walls", "wall_tiles")
+    with page.expect_response(lambda r: r.url.endswith("/projects") and r.request.method == "POST") as answer:
+        page.click("#proj-create")
+    created = answer.value.json()
+    assert answer.value.status == 201, created
+    sent = sent_json(answer.value.request)
+    assert sent["rooms"][0] == {
+        "name": "Reception",
+        "type": "reception",
+        "length_m": 5,
+        "width_m": 4,
+        "floor": {"type": "porcelain", "tile_cm": [60, 120]},
+    }
+    assert sent["rooms"][1]["walls"] == "wall_tiles" and sent["budget_egp"] == 300000
+    project_id = created["project_id"]
+    reception_id = created["rooms"][0]["id"]
+
+    # The project page: its name right to left, its rooms with their sizes and finishes.
+    expect(page.locator("#project-page")).to_be_visible()
+    expect(page.locator("#project-name")).to_have_text("شقة التجمع")
+    assert page.locator("#project-name").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    expect(page.locator(f'#side-projects [data-project-id="{project_id}"]')).to_contain_text("شقة التجمع")
+    reception = page.locator(f'.room-card[data-room-id="{reception_id}"]')
+    expect(page.locator(".room-card")).to_have_count(2)
+    expect(reception.locator(".room-head")).to_contain_text("5 × 4")
+    expect(reception.locator(".surfaces")).to_contain_text("porcelain 60×120")
+
+    # Generate for the reception: the request is filed under the project and the room...
+    reception.locator(".room-generate").click()
+    expect(page.locator("#tab-generate")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#context-name")).to_contain_text("Reception")
+    expect(page.locator("#gen-room")).to_have_value("reception")
+    page.fill("#gen-prompt", "A warm modern reception with a porcelain floor")
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-submit")
+    assert answer.value.status == 200, answer.value.text()
+    assert sent_json(answer.value.request)["project_id"] == project_id
+    assert sent_json(answer.value.request)["room_id"] == reception_id
+    render_id = answer.value.json()["images"][0]["id"]
+
+    # Talk about the reception: a new conversation about that room; its plan joins the room.
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+    reception.locator(".room-chat").click()
+    expect(page.locator("#tab-chat")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#chat-session")).to_have_text("new")
+    page.fill("#chat-message", "A modern reception, warm colours, budget 150k EGP")
+    with page.expect_response(lambda r: r.url.endswith("/chat")) as answer:
+        page.click("#chat-send")
+    assert answer.value.status == 200, answer.value.text()
+    chat_body = sent_json(answer.value.request)
+    assert (chat_body["project_id"], chat_body["room_id"]) == (project_id, reception_id)
+    session = answer.value.json()["session_id"]
+    expect(page.locator(f'#side-sessions [data-session-id="{session}"]')).to_be_visible()
+    page.click("#context-clear")
+    expect(page.locator("#context-bar")).to_be_hidden()
+
+    # ...and shows on the project page under that room.
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+    reception.locator(".room-plan summary").click()  # the plan is folded, the room stays readable
+    expect(reception.locator(".room-plan .plan")).to_be_visible()
+    expect(reception.locator(f'.room-renders [data-image-id="{render_id}"]').first).to_be_visible()
+    wait_images_loaded(page, ".room-renders img")
+    detail = api_get(page, f"/projects/{project_id}")["body"]
+    if detail.get("estimate"):  # the project's estimate, with its budget verdict
+        total = detail["estimate"]["total_egp"]
+        expect(page.locator("#project-estimate .est-total dd")).to_have_text(egp(total["low"], total["high"]))
+        expect(page.locator("#project-estimate .verdict")).to_be_visible()
+    else:  # or why there is none yet
+        expect(page.locator("#project-estimate-note")).to_have_text(detail["estimate_note"])
+    screenshot(page, "project")
+
+    # "All its images": the gallery, filtered to the project.
+    with page.expect_response(lambda r: "/images?" in r.url and project_id in r.url) as answer:
+        page.click("#project-images")
+    assert answer.value.json()["items"]
+    expect(page.locator("#tab-gallery")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#gallery-project")).to_have_value(project_id)
+    project_images = [item["id"] for item in answer.value.json()["items"]]
+    assert render_id in project_images
+    expect(page.locator("#gallery-grid figure")).to_have_count(len(project_images))
+    page.click(f'#side-projects [data-project-id="{project_id}"]')
+
+    # Export: a job whose link is a zip with the project and the render in it.
+    with page.expect_response(lambda r: r.url.endswith("/export")) as answer:
+        page.click("#project-export")
+    assert answer.value.status == 202
+    link = page.locator("#project-export-link")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href
+    archive = page.request.get(href)
+    assert archive.status == 200
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as zipped:
+        names = zipped.namelist()
+        assert "project.json" in names
+        assert any(name.startswith(f"images/{render_id}.") for name in names), names
+        assert json.loads(zipped.read("project.json"))["name"] == "شقة التجمع"
+
+    with page.expect_response(lambda r: f"/projects/{project_id}?lang=ar" in r.url) as answer:
+        page.click("#lang-toggle")
+    expect(page.locator("#tab-projects")).to_have_text("المشاريع")
+    arabic = answer.value.json()
+    if arabic.get("estimate"):  # the estimate's lines in Arabic too
+        first_line = arabic["estimate"]["items"][0]["name"]
+        expect(page.locator("#project-estimate .bill-name").first).to_have_text(first_line)
+    expect(reception.locator(".room-generate")).to_have_text("ولّد للأوضة دي")
+    wait_images_loaded(page, ".room-renders img")
+    screenshot(page, "project-ar")
+
+    # Deleting the project (after a confirmation) takes it off the sidebar.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#project-delete")
+    expect(page.locator(f'#side-projects [data-project-id="{project_id}"]')).to_have_count(0)
+    expect(page.locator("#proj-form")).to_be_visible()
+    assert api_get(page, f"/projects/{project_id}")["status"] == 404
+    expect_console_errors(page, r"status of 404")
+
+
+def test_sidebar_conversations_gallery_filters_and_erase(page: Page) -> None:
+    require_route(page, "GET", "/images")
+    require_route(page, "DELETE", "/me")
+    open_playground(page, "chat")
+    page.fill("#chat-message", "I want a calm bedroom, 3x4 m, in light colours")
+    page.click("#chat-send")
+    expect(page.locator("#chat-log .turn .msg.designer .reply")).to_be_visible()
+    session = page.locator("#chat-session").inner_text()
+    conversation = page.locator(f'#side-sessions [data-session-id="{session}"]')
+    expect(conversation).to_be_visible()
+    expect(conversation.locator(".side-title")).not_to_be_empty()
+
+    # A conversation opens from the sidebar.
+    page.click("#chat-new")
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+    expect(conversation).not_to_have_attribute("aria-current", "true")
+    conversation.click()
+    expect(page.locator("#chat-session")).to_have_text(session)
+    expect(conversation).to_have_attribute("aria-current", "true")
+    expect(page.locator("#chat-log .turn")).to_have_count(1)
+
+    # A generated image, and an edit of it.
+    page.click("#tab-generate")
+    page.fill("#gen-prompt", "A bright kitchen")
+    with page.expect_response(lambda r: r.url.endswith("/image/generate")) as answer:
+        page.click("#gen-submit")
+    generated_id = answer.value.json()["images"][0]["id"]
+    page.locator(f'#gen-results [data-image-id="{generated_id}"] .fig-actions button').first.click()
+    page.select_option("#edit-operation", "declutter")
+    page.fill("#edit-prompt", "Clear the counters")
+    with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+        page.click("#edit-submit")
+    edited_id = answer.value.json()["image"]["id"]
+
+    # The gallery lists both, and its filters keep to what was asked.
+    page.click("#tab-gallery")
+    grid = page.locator("#gallery-grid figure")
+    expect(page.locator(f'#gallery-grid [data-image-id="{generated_id}"]').first).to_be_visible()
+    expect(page.locator(f'#gallery-grid [data-image-id="{edited_id}"]').first).to_be_visible()
+    with page.expect_response(lambda r: "/images?" in r.url) as answer:
+        page.select_option("#gallery-kind", "edited")
+    assert "kind=edited" in answer.value.url
+    expect(grid).to_have_count(1)
+    expect(grid.first).to_have_attribute("data-image-id", edited_id)
+    page.select_option("#gallery-kind", "generated")
+    expect(grid.first).to_have_attribute("data-image-id", generated_id)
+    expect(grid).to_have_count(1)
+    page.select_option("#gallery-kind", "")
+    expect(grid).to_have_count(2)
+    wait_images_loaded(page, "#gallery-grid img")
+    screenshot(page, "gallery")
+
+    # Erase my data: nothing happens without the confirmation...
+    page.click("#erase-open")
+    expect(page.locator("#erase-dialog")).to_be_visible()
+    screenshot(page, "erase-confirm")
+    page.click("#erase-cancel")
+    expect(page.locator("#erase-dialog")).to_be_hidden()
+    assert api_get(page, f"/images/{edited_id}")["status"] == 200
+    # ...and with it, everything goes: the lists are empty and the old ids are gone.
+    page.click("#erase-open")
+    with page.expect_response(lambda r: r.url.endswith("/me")) as answer:
+        page.click("#erase-go")
+    assert answer.value.status == 202 and answer.value.request.method == "DELETE"
+    status = page.locator("#erase-status")
+    expect(status).to_have_attribute("data-done", "true")
+    expect(status).to_contain_text("conversations 1")
+    expect(status).to_contain_text("images 2")
+    expect(page.locator("#side-sessions .side-item")).to_have_count(0)
+    expect(page.locator("#chat-log .turn")).to_have_count(0)
+    page.click("#tab-gallery")
+    expect(page.locator("#gallery-empty")).to_be_visible()
+    expect(grid).to_have_count(0)
+    for path in (f"/images/{generated_id}", f"/images/{edited_id}", f"/chat/sessions/{session}"):
+        assert api_get(page, path)["status"] == 404, path
+    screenshot(page, "erased")
+    expect_console_errors(page, r"status of 404")
+
+
+# ───────────────────────────── (g) every edit operation, style previews ─────────────────────────────
+
+OPERATION_FIELDS: dict[str, str] = {  # what each operation asks for besides the prompt
+    "restyle": "Make it calm and bright",
+    "repaint": "Paint the walls",
+    "declutter": "Clear the clutter",
+    "stage": "Furnish it",
+    "swap_material": "Change the floor",
+    "finish": "Show it finished",
+    "empty": "Take everything out",
+    "reference": "Make it look like the inspiration",
+    "render": "Make this sketch a photo",
+}
+
+
+def test_every_edit_operation_has_before_and_after(page: Page, tmp_path: Path) -> None:
+    require_route(page, "GET", "/styles/{style_id}/preview")
+    photo = room_jpeg(tmp_path / "room.jpg")
+    inspiration = room_jpeg(tmp_path / "inspiration.jpg", seed=11)
+    open_playground(page, "edit")
+    options = page.locator("#edit-operation option").evaluate_all("els => els.map(e => e.value)")
+    assert options == list(OPERATION_FIELDS)
+
+    # The style picker: every style with its preview image, in step with the select.
+    styles = api_get(page, "/styles")["body"]["styles"]
+    cards = page.locator("#edit-style-picker .style-card")
+    expect(cards).to_have_count(len(styles) + 1)  # and "keep / none"
+    wait_images_loaded(page, "#edit-style-picker img")
+    chosen = styles[3]["id"]
+    page.click(f'#edit-style-picker [data-style-id="{chosen}"]')
+    expect(page.locator("#edit-style")).to_have_value(chosen)
+    expect(page.locator(f'#edit-style-picker [data-style-id="{chosen}"]')).to_have_attribute(
+        "aria-checked", "true"
+    )
+    page.select_option("#edit-style", "")
+    expect(page.locator('#edit-style-picker [data-style-id=""]')).to_have_attribute("aria-checked", "true")
+
+    page.set_input_files("#edit-photo", str(photo))
+    original_id = ""
+    results = 0
+    for operation, prompt in OPERATION_FIELDS.items():
+        if original_id:  # every operation starts from the original photo
+            page.click(f'#edit-chain .chain-step[data-image-id="{original_id}"]')
+        page.select_option("#edit-operation", operation)
+        if operation == "repaint":
+            page.fill("#edit-color-words", "رصاصي")
+            page.select_option("#edit-sheen", "satin")
+        if operation in ("stage", "finish"):
+            page.locator("#edit-room").select_option(index=1)
+        if operation == "finish":
+            page.locator("#edit-grade").select_option(index=1)
+        if operation == "swap_material":
+            page.fill("#edit-material", "light oak parquet")
+        if operation == "reference":
+            page.set_input_files("#edit-reference", str(inspiration))
+            expect(page.locator("#edit-reference-line")).to_contain_text("inspiration.jpg")
+        page.select_option("#edit-n", "2" if operation == "empty" else "1")
+        page.fill("#edit-prompt", prompt)
+        with page.expect_response(lambda r: r.url.endswith("/edit")) as answer:
+            page.click("#edit-submit")
+        body = answer.value.json()
+        assert answer.value.status == 200, (operation, body)
+        sent = sent_json(answer.value.request)
+        assert sent["operation"] == operation
+        original_id = original_id or body["source"]["id"]
+        assert body["image"]["parent_id"] == original_id, operation
+        if operation == "repaint":
+            assert (sent["color"], sent["sheen"]) == ("رصاصي", "satin")
+            expect(page.locator("#edit-meta")).to_contain_text("رصاصي")
+        if operation in ("stage", "finish"):
+            assert sent["room_type"]
+        if operation == "finish":
+            assert sent["grade"]
+        if operation == "reference":
+            assert "data" in sent["reference"]
+        results += len(body["images"])
+
+        # Before / after, with a slider, for this operation.
+        expect(page.locator("#compare")).to_be_visible()
+        wait_images_loaded(page, "#compare img")
+        state = compare_state(page)
+        assert (state["before"], state["after"]) == (original_id, body["image"]["id"]), operation
+        page.locator("#compare-slider").fill("30")
+        assert "30%" in compare_state(page)["clip"], operation
+        page.locator("#compare-slider").fill("50")
+        expect(
+            page.locator(f'#edit-chain .chain-step[data-image-id="{body["image"]["id"]}"]')
+        ).to_contain_text(page.locator(f'#edit-operation option[value="{operation}"]').inner_text())
+        if operation in ("finish", "reference"):
+            screenshot(page, f"edit-{operation}")
+
+    # Two variations of "empty" both joined the chain, beside every other result.
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(1 + results)
+    assert results == len(OPERATION_FIELDS) + 1
+
+    # The chain comes back from GET /images/{id} in one answer, after a reload.
+    last = page.locator("#edit-chain .chain-step").last.get_attribute("data-image-id")
+    assert last
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+    page.fill("#edit-image-id", last)
+    with page.expect_response(lambda r: r.url.endswith(f"/images/{last}")) as answer:
+        page.click("#edit-load-id")
+    assert [view["id"] for view in answer.value.json()["chain"]] == [last, original_id]
+    expect(page.locator("#edit-chain .chain-step")).to_have_count(2)
+    wait_images_loaded(page, "#compare img")
+    assert compare_state(page)["before"] == original_id
+    page.click("#lang-toggle")
+    wait_images_loaded(page, "#edit-style-picker img")
+    screenshot(page, "edit-operations-ar")
