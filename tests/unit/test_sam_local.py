@@ -25,6 +25,8 @@ SAMPLE_EVENTS = {
     "EditFunction": ["edit_json.json"],
     "GenerateWorker": ["sqs_generate_job.json", "eventbridge_generate_requested.json"],
     "EditWorker": ["eventbridge_edit_requested.json"],
+    "HistoryFunction": ["history_projects_get.json"],
+    "HistoryWorker": ["sqs_history_job.json"],
     "AuthorizerFunction": ["authorizer_token.json"],
 }
 

@@ -109,6 +109,11 @@ def globals_fn(template: dict[str, Any]) -> dict[str, Any]:
     return g
 
 
+def every_function(resources: dict[str, Any]) -> list[str]:
+    """Every function the template declares (a new one meets the conventions without a list edit)."""
+    return [n for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"]
+
+
 def props(resources: dict[str, Any], name: str) -> dict[str, Any]:
     p: dict[str, Any] = resources[name]["Properties"]
     return p
@@ -206,7 +211,8 @@ def test_globals_runtime_arch_layer_tracing_logging(template, globals_fn) -> Non
 def test_snapstart_on_published_versions(globals_fn, resources) -> None:
     assert globals_fn["SnapStart"] == {"ApplyOn": "PublishedVersions"}
     assert globals_fn["AutoPublishAlias"] == "live"  # SnapStart only applies to versions
-    for name in [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]:
+    assert set(every_function(resources)) == {*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"}
+    for name in every_function(resources):
         assert "SnapStart" not in props(resources, name)
         assert "AutoPublishAlias" not in props(resources, name)
         assert props(resources, name)["AutoPublishAliasAllProperties"] is True  # test_versions.py
@@ -389,8 +395,10 @@ def test_reserved_concurrency_only_when_positive(template, resources) -> None:
         "ChatFunction": ("ChatReserved", "ChatReservedConcurrency"),
         "GenerateFunction": ("GenerateReserved", "GenerateReservedConcurrency"),
         "EditFunction": ("EditReserved", "EditReservedConcurrency"),
+        "HistoryFunction": ("HistoryReserved", "HistoryReservedConcurrency"),
         "GenerateWorker": ("WorkerReserved", "WorkerReservedConcurrency"),
         "EditWorker": ("WorkerReserved", "WorkerReservedConcurrency"),
+        "HistoryWorker": ("WorkerReserved", "WorkerReservedConcurrency"),
     }.items():
         assert props(resources, name)["ReservedConcurrentExecutions"] == {
             "Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]
@@ -399,8 +407,24 @@ def test_reserved_concurrency_only_when_positive(template, resources) -> None:
     # 1 would pass as a reservation but fail the SQS event source (minimum 2) mid-deploy.
     (rule,) = template["Rules"]["WorkerConcurrencyNotOne"]["Assertions"]
     assert rule["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WorkerReservedConcurrency"}, "1"]}]}
-    reserved = ("ChatReservedConcurrency", "GenerateReservedConcurrency", "EditReservedConcurrency")
-    assert [default(template, p) for p in (*reserved, "WorkerReservedConcurrency")] == [0, 0, 0, 0]
+    reserved = (
+        "ChatReservedConcurrency",
+        "GenerateReservedConcurrency",
+        "EditReservedConcurrency",
+        "HistoryReservedConcurrency",
+        "WorkerReservedConcurrency",
+    )
+    assert [default(template, p) for p in reserved] == [0] * len(reserved)
+    # Each worker's SQS event source waits at the reservation instead of throttling into the DLQ.
+    for worker in WORKERS:
+        (sqs,) = [e["Properties"] for e in props(resources, worker)["Events"].values() if e["Type"] == "SQS"]
+        assert sqs["ScalingConfig"] == {
+            "Fn::If": [
+                "WorkerReserved",
+                {"MaximumConcurrency": {"Ref": "WorkerReservedConcurrency"}},
+                {"Ref": "AWS::NoValue"},
+            ]
+        }, worker
 
 
 # ---------------------------------------------------------------- configuration
@@ -676,6 +700,7 @@ def test_outputs(template) -> None:
     assert outputs["BucketName"]["Value"] == {"Ref": "MediaBucket"}
     assert outputs["GenerateJobsQueueUrl"]["Value"] == {"Ref": "GenerateJobsQueue"}
     assert outputs["EditJobsQueueUrl"]["Value"] == {"Ref": "EditJobsQueue"}
+    assert outputs["HistoryJobsQueueUrl"]["Value"] == {"Ref": "HistoryJobsQueue"}
     assert outputs["EventBusName"]["Value"] == {"Ref": "EventBus"}
 
 
@@ -717,6 +742,7 @@ def test_sample_http_events_match_template_routes() -> None:
         "generate.json",
         "edit_json.json",
         "jobs_get.json",
+        "history_projects_get.json",
     } <= set(http)
     for name, event in http.items():
         assert (event["httpMethod"], event["resource"]) in routes, name
@@ -748,6 +774,13 @@ def test_sample_job_events_carry_the_job_payload() -> None:
         assert payload["owner"]
         assert set(payload) <= {"kind", "request", "owner", "job_id"}
         assert re.fullmatch(r"[0-9a-f]{32}", payload.get("job_id", "0" * 32))  # JobMessage's id format
+    # The history worker's message (shatably.history.jobs.HistoryMessage): no request, an id always.
+    (record,) = events["sqs_history_job.json"]["Records"]
+    history = json.loads(record["body"])
+    assert history["kind"] in {"export", "erase"} and history["owner"]
+    assert set(history) <= {"kind", "owner", "job_id", "project_id"}
+    assert re.fullmatch(r"[0-9a-f]{32}", history["job_id"])
+    assert (history["kind"] == "export") == bool(history.get("project_id"))  # an export names its project
 
 
 # ---------------------------------------------------------------- cfn-lint
@@ -765,7 +798,7 @@ def test_cfn_lint_passes() -> None:
 # ---------------------------------------------------------------- operations
 
 
-ALARMED_FUNCTIONS = [*API_FUNCTIONS, *WORKERS, "AuthorizerFunction"]
+ALARMED_FUNCTIONS = every_function(load_template(TEMPLATE)["Resources"])
 DEAD_LETTER_QUEUES = ("JobsDeadLetterQueue", "InvocationFailureQueue", "EventsDeadLetterQueue")
 
 
