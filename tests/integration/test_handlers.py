@@ -58,7 +58,7 @@ def test_the_request_id_is_api_gateways(aws: Aws) -> None:
 )
 def test_every_sample_event_is_handled(aws: Aws, name: str) -> None:
     event = json.loads((EVENTS / name).read_text())
-    function = "chat" if "chat" in name else "edit" if "edit" in name else "generate"
+    function = next((f for f in ("chat", "edit", "history") if f in name), "generate")
     response = load_app(function).handler(event, FakeContext())
     if "httpMethod" in event:
         assert response["statusCode"] < 500, response
