@@ -18,7 +18,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress audit clean record-providers
+.PHONY: install run test lint typecheck cfn-lint validate lock build build-x86 browser supply-chain pytest unit integration e2e bench stress audit clean record-providers
 
 install: $(STAMP)
 
@@ -57,8 +57,10 @@ validate: $(SAM)
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --config-env transform  # the SAM translator too
 
-# The layer is built with the repo's constraints.txt (what the tests ran on is what ships).
-export LAYER_CONSTRAINTS := $(CURDIR)/constraints.txt
+# The layer installs layers/common/requirements.lock (constraints.txt versions, sha256-checked):
+# after changing layers/common/requirements.txt or constraints.txt, run `make lock` (PyPI access).
+lock: $(STAMP)
+	$(BIN)/python scripts/lock_layer.py
 
 build: $(SAM)
 	PATH="$(PY313_DIR):$$PATH" $(SAM) build --parallel
