@@ -25,7 +25,7 @@ from shatably.storage.models import ImageRecord, JobRecord, SessionRecord, TurnR
 
 M = TypeVar("M", bound=BaseModel)
 _DEP = "dependency_unavailable"
-_JSON_FIELDS = frozenset({"plan", "request", "error", "usage"})
+_JSON_FIELDS = frozenset({"plan", "outcome", "request", "error", "usage"})
 
 
 def _attribute(value: Any) -> dict[str, Any]:
