@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress audit clean
+.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress eval audit clean
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/common/shatably functions local tests bench security
+	$(BIN)/mypy layers/common/shatably functions local tests bench security evals
 
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
@@ -86,6 +86,9 @@ bench: $(STAMP)
 
 stress: $(STAMP)
 	$(BIN)/python -m bench.stress
+
+eval: $(STAMP)  # the designer scenarios against the configured chat provider (offline without keys)
+	$(BIN)/python -m evals.designer
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache artifacts
