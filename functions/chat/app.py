@@ -1,4 +1,4 @@
-"""The chat function: the design consultation, its memory, and the health route."""
+"""The chat function: the design consultation, its memory, the finishing estimator, and health."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from shatably.chat import service as chat
 from shatably.chat.models import ChatInput, ChatResponse, SessionView
 from shatably.images import content_hash
 from shatably.storage.media import get_media
+from shatably.web.accept import prefers_csv
 from shatably.web.bodies import (
     form_files,
     form_text,
@@ -133,7 +134,52 @@ async def delete_session(session_id: str, owner: CurrentOwner) -> Response:
     return Response(status_code=204)
 
 
-app = create_app("chat", router, extra_models=(ChatInput,))
+ESTIMATE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The bill of quantities, costs, schedule and budget fit (CSV with `Accept: text/csv`)",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Estimate"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    },
+    **problems(400, 413, 415, 422),
+}
+
+
+@router.post(
+    "/estimate",
+    tags=["estimate"],
+    summary="Finishing quantities and costs for a flat or its rooms (no model call)",
+    operation_id="estimate",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EstimateRequest"}}},
+        }
+    },
+    responses=ESTIMATE_RESPONSES,
+)
+async def estimate(request: Request) -> Response:
+    # Imported here: the estimator stays out of the chat function's cold start until it is used.
+    from pydantic_core import to_json
+
+    from shatably.estimate.export import CSV_MEDIA_TYPE, to_csv
+    from shatably.estimate.models import EstimateRequest
+    from shatably.estimate.service import estimate_document
+
+    document = estimate_document(await read_json(request, EstimateRequest))
+    if prefers_csv(request.headers.get("accept", "")):
+        disposition = {"Content-Disposition": 'attachment; filename="estimate.csv"'}
+        return Response(to_csv(document), media_type=CSV_MEDIA_TYPE, headers=disposition)
+    return Response(to_json(document), media_type="application/json")
+
+
+app = create_app(
+    "chat",
+    router,
+    extra_models=(ChatInput,),
+    lazy_models=("shatably.estimate.models:EstimateRequest", "shatably.estimate.models:Estimate"),
+)
 # capabilities: the providers to import before a SnapStart snapshot; the designer also draws
 # through the generate and edit services.
 handler = lambda_entry(

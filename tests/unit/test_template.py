@@ -32,6 +32,7 @@ ROUTES = {
         ("POST", "/chat"),
         ("GET", "/chat/sessions/{session_id}"),
         ("DELETE", "/chat/sessions/{session_id}"),
+        ("POST", "/estimate"),
         ("GET", "/health"),
     },
     "GenerateFunction": {
@@ -42,7 +43,8 @@ ROUTES = {
     },
     "EditFunction": {("POST", "/edit"), ("POST", "/uploads")},
 }
-PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles")}
+# POST /estimate reads nothing of anyone's and costs no model call: public like the catalogue.
+PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles"), ("POST", "/estimate")}
 GATEWAY_LIMIT_SECONDS = 29
 SERVICE_NAMES = {
     "ChatFunction": "shatably-chat",
@@ -418,7 +420,7 @@ def test_provider_keys_are_ssm_names_never_values(globals_fn, resources) -> None
 
 ALLOWED_S3 = {
     "ChatFunction": {
-        "s3:GetObject": {"uploads", "clean", "results"},
+        "s3:GetObject": {"uploads", "clean", "results", "config"},  # config/: an operator's price book
         "s3:PutObject": {"clean", "results"},
         "s3:DeleteObject": {"clean", "results"},
     },
@@ -464,7 +466,7 @@ def test_policies_are_least_privilege(resources) -> None:
                 elif service == "s3":
                     for resource in resources_:
                         match = re.fullmatch(
-                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results)/\*", sub_text(resource)
+                            r"\$\{MediaBucket\.Arn\}/(uploads|clean|results|config)/\*", sub_text(resource)
                         )
                         assert match, (name, resource)
                         s3.setdefault(action, set()).add(match.group(1))

@@ -60,6 +60,10 @@ class Settings(BaseModel):
     event_bus_name: str = "shatably-local"
     aws_endpoint_url: str | None = None
 
+    # Estimator: an operator's price book, "s3://bucket/key" or "ssm:/parameter/name"; unset (or
+    # invalid, which is logged) means the built-in book (shatably/estimate/pricebook.json).
+    price_book_source: str | None = None
+
     # Web
     auth_enabled: bool = False  # set when the API's JWT authorizer is configured
     # A comma-separated list in the environment.

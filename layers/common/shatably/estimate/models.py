@@ -73,10 +73,10 @@ ItemKey = Literal[
     "electrical_points",
     "plumbing_points",
     "ac_piping",
-    # labour per trade, for the whole job
-    "labour_plaster",
+    # labour per room and trade (plaster, services and cladding are priced supply-and-apply, and
+    # tiling labour is the floor_tiles / wall_tiles laying lines)
     "labour_paint",
-    "labour_tiling",
+    "labour_wallpaper",
     "labour_flooring",
     "labour_gypsum",
 ]
@@ -371,7 +371,7 @@ class Packs(_Model):
 
 class LineItem(_Model):
     key: ItemKey
-    room: str | None  # None for whole-job lines (labour per trade)
+    room: str  # the room's name
     name: str  # in the request's language
     trade: Trade
     quantity: Annotated[float, Field(ge=0)]

@@ -42,6 +42,7 @@ def create_app(
     *routers: APIRouter,
     description: str = "",
     extra_models: tuple[type[BaseModel], ...] = (),
+    lazy_models: tuple[str, ...] = (),
 ) -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -75,5 +76,5 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
-    install_openapi(app, extra_models)
+    install_openapi(app, extra_models, lazy_models)
     return app

@@ -123,8 +123,14 @@ def json_or_multipart(model: type[BaseModel], form: dict[str, Any]) -> dict[str,
     }
 
 
-def install_openapi(app: FastAPI, extra_models: tuple[type[BaseModel], ...]) -> None:
-    """Add models that routes read by hand (and Problem) to the generated components."""
+def install_openapi(
+    app: FastAPI, extra_models: tuple[type[BaseModel], ...], lazy_models: tuple[str, ...] = ()
+) -> None:
+    """Add models that routes read by hand (and Problem) to the generated components.
+
+    ``lazy_models`` ("package.module:Model") are imported only when the document is built, for
+    routes whose models stay out of the function's cold start until the route is used.
+    """
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -132,7 +138,7 @@ def install_openapi(app: FastAPI, extra_models: tuple[type[BaseModel], ...]) -> 
         schema = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
-        models: list[type[BaseModel]] = [Problem, *extra_models]
+        models: list[type[BaseModel]] = [Problem, *extra_models, *map(_import_model, lazy_models)]
         _, defs = models_json_schema(
             [(m, "validation") for m in models],
             ref_template="#/components/schemas/{model}",
@@ -144,3 +150,11 @@ def install_openapi(app: FastAPI, extra_models: tuple[type[BaseModel], ...]) -> 
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _import_model(path: str) -> type[BaseModel]:
+    import importlib
+
+    module, _, name = path.partition(":")
+    model: type[BaseModel] = getattr(importlib.import_module(module), name)
+    return model
