@@ -113,9 +113,10 @@ def _table(results: dict[str, list[Outcome]], categories: dict[str, str]) -> str
         lines.append(
             f"{category:<14} {row[0]:>4}/{row[1]:<5} {row[2]:>4}/{row[3]:<5} {row[2] / row[3]:>6.0%}"
         )
+    score = totals[2] / max(totals[3], 1)
     lines += [
         "-" * 44,
-        f"{'all':<14} {totals[0]:>4}/{totals[1]:<5} {totals[2]:>4}/{totals[3]:<5} {totals[2] / max(totals[3], 1):>6.0%}",
+        f"{'all':<14} {totals[0]:>4}/{totals[1]:<5} {totals[2]:>4}/{totals[3]:<5} {score:>6.0%}",
     ]
     return "\n".join(lines)
 
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         EDIT_PROVIDER="offline",
         AWS_DEFAULT_REGION="us-east-1",
         AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",  # moto's dummy credentials, never a real key
+        AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106 - moto's dummy credentials, never a real key
     )
     from fastapi.testclient import TestClient
     from moto import mock_aws
