@@ -263,12 +263,18 @@ PRODUCT_CATEGORIES: tuple[ProductCategory, ...] = (
 
 
 def find_term(terms: tuple[Term, ...], text: str) -> Term | None:
-    """The first term (in table order) one of whose words occurs as whole words in the text."""
+    """The term whose words occur in the text as whole words, the longest match winning.
+
+    "سوبر لوكس" contains "لوكس": the longer phrase is what was meant.
+    """
     padded = f" {fold(text)} "
+    best: tuple[int, Term] | None = None
     for term in terms:
-        if any(f" {fold(word)} " in padded for word in term.words):
-            return term
-    return None
+        for word in term.words:
+            folded = fold(word)
+            if f" {folded} " in padded and (best is None or len(folded) > best[0]):
+                best = (len(folded), term)
+    return best[1] if best else None
 
 
 def find_terms(terms: tuple[Term, ...], text: str) -> list[Term]:

@@ -85,14 +85,16 @@ _TILE_SIZE = re.compile(r"(\d{2,3})\s*[x×*]\s*(\d{2,3})")
 
 # Drawing operations from the user's words (the room photo must exist for all but generate).
 _OPERATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("empty", ("فضي", "فاضيه", "شيل العفش", "شيل الاثاث", "من غير عفش", "empty the room", "empty it",
-               "remove the furniture", "remove all furniture")),
+    ("empty", ("فضي", "فضيها", "فضيهالي", "شيل العفش", "شيل الاثاث", "من غير عفش", "empty the room",
+               "empty this room", "empty it", "clear the room", "remove the furniture", "remove all furniture")),
     ("declutter", ("كركبه", "الكركبه", "رتب", "رتبها", "declutter", "tidy", "clean up")),
-    ("stage", ("فرشها", "فرش", "افرش", "حط عفش", "stage", "furnish", "add furniture")),
-    ("finish", ("شطبها", "شطب", "تشطبها", "اشطبها", "finish it", "finished", "ashtebha", "ashtbha")),
+    ("stage", ("فرشها", "فرشهالي", "فرش", "افرش", "حط عفش", "stage", "furnish", "add furniture")),
+    ("finish", ("شطبها", "شطبهالي", "شطبهولي", "شطب", "تشطبها", "اشطبها", "اشوفها متشطبه", "متشطبه",
+                "finish it", "finished", "show me it finished", "ashtebha", "ashtbha")),
     ("repaint", ("لون الحيطان", "الحيطان لون", "ادهن", "ادهن الحيطان", "اعمل الحيطان", "خلي الحيطان",
                  "paint the walls", "repaint", "walls in", "make the walls")),
-    ("swap_material", ("غير الارضيه", "خلي الارضيه", "change the floor", "make the floor", "swap")),
+    ("swap_material", ("غير الارضيه", "خلي الارضيه", "change the floor", "make the floor", "the floor as",
+                       "swap")),
     ("render", ("اسكتش", "sketch", "3d", "ثري دي", "رندر", "render this")),
 )  # fmt: skip
 _REFERENCE = ("زي الصوره دي", "زي الصوره", "زي دي", "زي ده", "شبه الصوره", "شبه دي", "زي كده", "الهام",
