@@ -1,4 +1,4 @@
-"""The edit function: restyle, repaint, declutter or stage a photo of the user's room; uploads."""
+"""The edit function: restyle, repaint, finish, empty, stage ... a photo of the user's room; uploads."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shatably.coldstart  # noqa: F401  # first: no garbage collection while th
 
 # isort: split
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -19,7 +20,7 @@ from shatably.jobs.worker import handle_event
 from shatably.storage.media import ImageRef, LoadedImage, MediaStore, get_media
 from shatably.storage.uploads import UploadRequest, UploadTicket, create_upload
 from shatably.studio import service as studio
-from shatably.studio.models import EditInput, EditResponse, JobAccepted, StudioOutcome
+from shatably.studio.models import OPERATIONS, EditInput, EditResponse, JobAccepted, StudioOutcome
 from shatably.studio.views import accepted_response, edit_response
 from shatably.web.bodies import (
     form_files,
@@ -66,46 +67,70 @@ EDIT_FORM = {
         "prompt": {"type": "string", "minLength": 1, "maxLength": 4000},
         "image": {"type": "string", "format": "binary"},
         "mask": {"type": "string", "format": "binary"},
-        "operation": {
-            "type": "string",
-            "enum": ["restyle", "repaint", "declutter", "stage", "swap_material"],
-        },
+        "reference": {"type": "string", "format": "binary", "description": "For operation=reference"},
+        "operation": {"type": "string", "enum": list(OPERATIONS)},
         "style": {"type": "string"},
+        "room_type": {"type": "string"},
+        "grade": {"type": "string"},
         "color": {"type": "string"},
+        "sheen": {"type": "string"},
+        "material": {"type": "string"},
         "regions": {"type": "string", "description": "Comma-separated region names"},
+        "n": {"type": "integer", "minimum": 1, "maximum": 4},
+        "resolution": {"type": "string", "enum": ["1k", "2k", "4k"]},
         "output_format": {"type": "string", "enum": ["png", "jpeg", "webp"]},
     },
 }
 
 
-async def _edit_input(
-    request: Request, media: MediaStore, owner: str
-) -> tuple[EditInput, LoadedImage | None, bytes | None, dict[str, Any]]:
-    """The edit request from either body: (input, stored source if uploaded, mask, idempotency body)."""
+@dataclass
+class _EditCall:
+    body: EditInput
+    fingerprint: dict[str, Any]  # what an Idempotency-Key is bound to
+    source: LoadedImage | None = None  # the multipart upload, already stored
+    mask: bytes | None = None
+    reference: LoadedImage | None = None
+
+
+_FORM_FIELDS = (
+    "prompt", "operation", "style", "room_type", "grade", "color", "sheen", "material", "n",
+    "resolution", "output_format",
+)  # fmt: skip
+
+
+async def _edit_input(request: Request, media: MediaStore, owner: str) -> _EditCall:
+    """The edit request from either body (JSON, or the v1 multipart form with its files)."""
     if not is_form(request):
         body = await read_json(request, EditInput)
-        return body, None, None, body.model_dump(mode="json", exclude={"run_async"})
-    form = await read_form(request, max_files=2)
+        return _EditCall(body, body.model_dump(mode="json", exclude={"run_async"}))
+    form = await read_form(request, max_files=3)
     images = await form_files(form, "image")
     masks = await form_files(form, "mask")
-    fields = {
-        key: form_text(form, key)
-        for key in ("prompt", "operation", "style", "color", "material", "output_format")
-        if form_text(form, key) is not None
+    references = await form_files(form, "reference")
+    fields: dict[str, Any] = {
+        key: value for key in _FORM_FIELDS if (value := form_text(form, key)) is not None
     }
     regions = form_text(form, "regions")
     if regions:
-        fields["regions"] = [r.strip() for r in regions.split(",") if r.strip()]  # type: ignore[assignment]
+        fields["regions"] = [r.strip() for r in regions.split(",") if r.strip()]
+    placeholder = {"image_id": "0" * 32}
+    if references:
+        fields["reference"] = placeholder
     if not images:
         # Validate the rest first so the caller hears about every missing field at once.
         validate(EditInput, {**fields, "image": {}})
+    validate(EditInput, {**fields, "image": placeholder})  # refuse before storing anything
     source = media.save_input(owner, images[0])
+    reference = media.save_input(owner, references[0]) if references else None
+    if reference is not None:
+        fields["reference"] = ImageRef(image_id=reference.record.image_id).model_dump()
     body = validate(EditInput, {**fields, "image": ImageRef(image_id=source.record.image_id).model_dump()})
     fingerprint = {
-        **body.model_dump(mode="json", exclude={"run_async", "image"}),
+        **body.model_dump(mode="json", exclude={"run_async", "image", "reference"}),
         "image_sha256": content_hash(images[0]),
+        "reference_sha256": content_hash(references[0]) if references else None,
     }
-    return body, source, masks[0] if masks else None, fingerprint
+    return _EditCall(body, fingerprint, source, masks[0] if masks else None, reference)
 
 
 @router.post(
@@ -131,7 +156,8 @@ async def edit_photo(
 ) -> EditResponse | JSONResponse:
     media = get_media()
     owner, deadline = call.owner, call.deadline
-    body, source, mask, fingerprint = await _edit_input(request, media, owner.key)
+    edit_call = await _edit_input(request, media, owner.key)
+    body, source, mask, fingerprint = edit_call.body, edit_call.source, edit_call.mask, edit_call.fingerprint
 
     if call.wants_async(body.run_async):
         if mask is not None:
@@ -149,7 +175,7 @@ async def edit_photo(
             route="edit:job",
             idempotency_key=call.idempotency_key,
             body=fingerprint,
-            images=1,
+            images=body.n,
             deadline=deadline,
             work=submit,
         )
@@ -159,7 +185,9 @@ async def edit_photo(
 
     async def work() -> dict[str, Any]:
         loaded = source or media.resolve(owner.key, body.image)
-        result = await studio.edit(media, owner.key, body, loaded, deadline, mask_bytes=mask)
+        result = await studio.edit(
+            media, owner.key, body, loaded, deadline, mask_bytes=mask, reference=edit_call.reference
+        )
         fresh.append(result)
         return result.outcome.model_dump(mode="json")
 
@@ -168,7 +196,7 @@ async def edit_photo(
         route="edit",
         idempotency_key=call.idempotency_key,
         body=fingerprint,
-        images=1,
+        images=body.n,
         deadline=deadline,
         work=work,
     )

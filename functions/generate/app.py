@@ -14,6 +14,8 @@ from mangum import Mangum
 
 from shatably.billing import run_billable
 from shatably.catalog import catalogue_document
+from shatably.catalog.data import preview_bytes
+from shatably.errors import ProblemError
 from shatably.jobs import service as jobs
 from shatably.jobs.worker import handle_event
 from shatably.storage.media import get_media
@@ -115,6 +117,22 @@ async def generate_image(
 )
 async def styles(lang: str | None = None) -> dict[str, Any]:
     return catalogue_document(lang)
+
+
+@router.get(
+    "/styles/{style_id}/preview",
+    tags=["catalogue"],
+    summary="A style's small preview picture (WebP), for a style picker",
+    operation_id="getStylePreview",
+    response_class=Response,
+    responses={200: {"content": {"image/webp": {}}, "description": "The preview"}, **problems(404)},
+)
+async def style_preview(style_id: str) -> Response:
+    data = preview_bytes(style_id)
+    if data is None:
+        raise ProblemError("not_found", f"No style {style_id[:40]!r}; GET /styles lists them.")
+    # The catalogue changes only with a deployment: caches may keep it for a day.
+    return Response(data, media_type="image/webp", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get(

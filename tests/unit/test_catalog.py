@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from shatably.catalog import (
     ROOM_TYPES,
     STYLES,
     SURFACES,
     catalogue_document,
+    check_style_suits,
     detect_lang,
     find_room_type,
     find_style,
+    get_grade,
     get_room_type,
     get_style,
 )
+from shatably.catalog.data import PREVIEW_DIR, PREVIEW_SIZE, preview_bytes, read
+from shatably.catalog.lang import fold
 from shatably.errors import ProblemError
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -85,7 +92,9 @@ def test_every_style_is_complete_in_both_languages(style) -> None:
         assert text.en and arabic_share(text.ar) > 0.7
     assert len(style.furniture) >= 3
     assert all(arabic_share(t.ar) > 0.7 for t in style.furniture)
-    assert "interior" in style.prompt and not ARABIC.search(style.prompt)
+    assert style.decor and style.architecture
+    assert not ARABIC.search(style.decor + style.architecture)
+    assert style.name_en.lower().split()[0] in style.decor.lower()
     assert 0.5 <= style.price_factor <= 2.0
 
 
@@ -222,8 +231,10 @@ def test_styles_document_lists_both_languages() -> None:
     assert set(style["palette"][0]) == {"name_en", "name_ar", "hex", "role"}
     assert style["furniture_en"] and style["furniture_ar"]
     assert "prompt" not in style  # prompt engineering is ours, not the API's
+    assert style["preview_url"] == "/styles/japandi/preview" and style["spaces"] == ["interior"]
     room = next(r for r in doc["room_types"] if r["id"] == "reception")
-    assert room == {"id": "reception", "name_en": "Reception", "name_ar": "ريسبشن"}
+    assert room == {"id": "reception", "name_en": "Reception", "name_ar": "ريسبشن", "space": "interior"}
+    assert {g["id"] for g in doc["grades"]} == {"economy", "lux", "super_lux", "ultra_super_lux"}
     assert json.loads(json.dumps(doc, ensure_ascii=False)) == doc
 
 
@@ -255,3 +266,178 @@ def test_importing_the_catalogue_loads_neither_pydantic_nor_pillow() -> None:
         env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
     )
     assert out.stdout.strip() == "[]"
+
+
+# --- the data files -----------------------------------------------------------------------------
+
+# Words that name a room's structure, its openings, its view or its light: an edit keeps all of
+# these, so a style's decor (the only style text an edit sends) must name none of them.
+STRUCTURAL = re.compile(
+    r"\b(?:walls?|windows?|doors?|doorways?|arch(?:es|ed)?|ceilings?|beams?|domes?|domed|columns?|"
+    r"niches?|stairs?|staircases?|skylights?|views?|floors?|layout|coves?|mouldings?|cornices?|"
+    r"built-in|daylight|sunlight|golden hour|afternoon|sun-washed|house|salon)\b",
+    re.IGNORECASE,
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Text(_Strict):
+    en: str = Field(min_length=1)
+    ar: str = Field(min_length=1)
+
+
+class _Swatch(_Strict):
+    en: str
+    ar: str
+    hex: str = Field(pattern=r"^#[0-9A-F]{6}$")
+    role: Literal["wall", "accent", "wood", "textile", "metal", "floor"]
+
+
+class _StyleFile(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: _Text
+    description: _Text
+    spaces: list[Literal["interior", "exterior"]] = Field(min_length=1)
+    decor: str
+    architecture: str
+    palette: list[_Swatch]
+    materials: dict[Literal["walls", "floor", "ceiling", "joinery"], _Text]
+    furniture: list[_Text]
+    aliases: list[str]
+    price_factor: float
+
+
+class _Essential(_Strict):
+    name: _Text
+    qty: int = Field(ge=1)
+    dims_cm: list[int] | None = Field(min_length=3, max_length=3)
+    price_egp: list[int] = Field(min_length=2, max_length=2)
+
+
+class _RoomFile(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: _Text
+    space: Literal["interior", "exterior"]
+    essentials: list[_Essential] = Field(min_length=1)
+    tip: _Text
+    aliases: list[str]
+
+
+class _Words(_Strict):
+    en: list[str] = Field(min_length=1)
+    ar: list[str] = Field(min_length=1)
+
+
+class _Colour(_Strict):
+    hex: str = Field(pattern=r"^#[0-9A-F]{6}$")
+    en: list[str] = Field(min_length=1)
+    ar: list[str] = Field(min_length=1)
+
+
+class _ColoursFile(_Strict):
+    about: str = Field(alias="_about")
+    colours: list[_Colour]
+    modifiers: dict[Literal["light", "dark"], _Words]
+    sheens: dict[Literal["matte", "satin", "gloss"], _Words]
+    fillers: _Words
+
+
+class _Grade(_Strict):
+    id: str
+    name: _Text
+    finishes: str
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "key"),
+    [
+        ("styles.json", _StyleFile, "styles"),
+        ("rooms.json", _RoomFile, "room_types"),
+        ("grades.json", _Grade, "grades"),
+    ],
+)
+def test_every_data_file_has_exactly_the_shape_the_loader_reads(name: str, model: type, key: str) -> None:
+    records = read(name)[key]
+    assert records
+    for record in records:
+        model.model_validate(record)
+
+
+def test_the_colour_file_has_its_shape_and_no_name_means_two_colours() -> None:
+    data = read("colours.json")
+    _ColoursFile.model_validate(data)
+    seen: dict[str, str] = {}
+    for colour in data["colours"]:
+        for name in (*colour["en"], *colour["ar"]):
+            assert seen.setdefault(fold(name), colour["hex"]) == colour["hex"], name
+
+
+@pytest.mark.parametrize("style", STYLES, ids=lambda s: s.id)
+def test_a_styles_decor_names_no_structure_its_architecture_holds_it(style) -> None:
+    assert STRUCTURAL.search(style.decor) is None, STRUCTURAL.search(style.decor)
+    assert style.prompt.startswith(style.decor) and style.architecture in style.prompt
+
+
+def test_the_structure_the_issue_found_in_edits_is_now_architecture_only() -> None:
+    # Each of these was sent with structure-preserving edits before the split (issue 17).
+    for style_id, phrase in [
+        ("industrial", "large factory window"),
+        ("modern_arabic", "pointed arches"),
+        ("nubian", "domed white plaster ceiling"),
+        ("farmhouse", "sliding barn door"),
+        ("coastal", "sea view through large window"),
+        ("bohemian", "golden hour"),
+    ]:
+        style = get_style(style_id)
+        assert phrase in style.architecture and phrase not in style.decor
+
+
+def test_exteriors_are_room_types_with_styles_that_suit_them() -> None:
+    exteriors = {r.id for r in ROOM_TYPES if r.space == "exterior"}
+    assert exteriors == {"facade", "garden", "balcony", "roof"}
+    suitable = [s.id for s in STYLES if s.suits("exterior")]
+    assert len(suitable) >= 8 and "mediterranean" in suitable and "japandi" not in suitable
+    assert find_room_type("واجهة العمارة").id == "facade"
+    assert find_room_type("جنينة الفيلا").id == "garden"
+
+
+def test_an_interior_style_on_a_facade_is_refused_with_the_styles_that_suit() -> None:
+    with pytest.raises(ProblemError) as raised:
+        check_style_suits(get_style("japandi"), get_room_type("facade"))
+    assert raised.value.code == "style_unsuited" and raised.value.status == 422
+    assert "mediterranean" in raised.value.extra["suitable_styles"]
+    check_style_suits(get_style("mediterranean"), get_room_type("facade"))  # no error
+
+
+def test_grades_are_strict_by_id() -> None:
+    assert get_grade("super_lux").name_ar == "سوبر لوكس"
+    with pytest.raises(ProblemError) as raised:
+        get_grade("deluxe")
+    assert raised.value.code == "validation_failed"
+    assert raised.value.extra["valid_grades"] == ["economy", "lux", "super_lux", "ultra_super_lux"]
+
+
+PREVIEW_MAX_BYTES = 8 * 1024  # each; the layer carries all of them
+PREVIEWS_MAX_TOTAL = 200 * 1024
+
+
+def test_every_style_has_a_small_preview_picture_of_its_palette() -> None:
+    from PIL import Image
+
+    total = 0
+    for style in STYLES:
+        data = preview_bytes(style.id)
+        assert data is not None and len(data) <= PREVIEW_MAX_BYTES, style.id
+        total += len(data)
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.format == "WEBP" and im.size == PREVIEW_SIZE
+            # The chips strip shows the palette: its wall colour is drawn near the bottom-left.
+            chip = im.convert("RGB").getpixel((12, int(PREVIEW_SIZE[1] * 0.83)))
+        wall = tuple(int(style.palette[0].hex[i : i + 2], 16) for i in (1, 3, 5))
+        assert max(abs(a - b) for a, b in zip(chip, wall, strict=True)) <= 24, (style.id, chip, wall)
+    assert total <= PREVIEWS_MAX_TOTAL
+    assert sorted(p.stem for p in PREVIEW_DIR.glob("*.webp")) == sorted(s.id for s in STYLES)
+    assert preview_bytes("../styles") is None and preview_bytes("cyberpunk") is None

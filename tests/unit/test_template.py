@@ -38,13 +38,19 @@ ROUTES = {
     "GenerateFunction": {
         ("POST", "/image/generate"),
         ("GET", "/styles"),
+        ("GET", "/styles/{style_id}/preview"),
         ("GET", "/jobs/{job_id}"),
         ("GET", "/images/{image_id}"),
     },
     "EditFunction": {("POST", "/edit"), ("POST", "/uploads")},
 }
 # POST /estimate reads nothing of anyone's and costs no model call: public like the catalogue.
-PUBLIC_ROUTES = {("GET", "/health"), ("GET", "/styles"), ("POST", "/estimate")}
+PUBLIC_ROUTES = {
+    ("GET", "/health"),
+    ("GET", "/styles"),
+    ("GET", "/styles/{style_id}/preview"),
+    ("POST", "/estimate"),
+}
 GATEWAY_LIMIT_SECONDS = 29
 SERVICE_NAMES = {
     "ChatFunction": "shatably-chat",

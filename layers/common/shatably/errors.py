@@ -36,6 +36,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "conversation_conflict": (409, "The conversation changed while answering"),
     "unknown_style": (422, "Unknown style"),
     "unknown_room_type": (422, "Unknown room type"),
+    "style_unsuited": (422, "The style is not offered for this space"),
+    "resolution_unsupported": (422, "The image model cannot produce this resolution"),
     # auth / abuse
     "unauthenticated": (401, "Authentication required"),
     "forbidden": (403, "Forbidden"),

@@ -2,8 +2,10 @@
 
 from shatably.catalog.catalogue import (
     catalogue_document,
+    check_style_suits,
     find_room_type,
     find_style,
+    get_grade,
     get_room_type,
     get_style,
 )
@@ -11,6 +13,7 @@ from shatably.catalog.lang import Lang, detect_lang
 from shatably.catalog.models import (
     SURFACES,
     FurnitureEssential,
+    Grade,
     RoomType,
     Style,
     Surface,
@@ -19,13 +22,15 @@ from shatably.catalog.models import (
     Text,
 )
 from shatably.catalog.rooms import ROOM_TYPES
-from shatably.catalog.styles import STYLES
+from shatably.catalog.styles import GRADES, STYLES
 
 __all__ = [
+    "GRADES",
     "ROOM_TYPES",
     "STYLES",
     "SURFACES",
     "FurnitureEssential",
+    "Grade",
     "Lang",
     "RoomType",
     "Style",
@@ -34,9 +39,11 @@ __all__ = [
     "SwatchRole",
     "Text",
     "catalogue_document",
+    "check_style_suits",
     "detect_lang",
     "find_room_type",
     "find_style",
+    "get_grade",
     "get_room_type",
     "get_style",
 ]

@@ -7,9 +7,9 @@ from functools import cache
 from typing import Any, Protocol, TypeVar
 
 from shatably.catalog.lang import Lang, fold, phrase_spans
-from shatably.catalog.models import RoomType, Style
+from shatably.catalog.models import Grade, RoomType, Style
 from shatably.catalog.rooms import ROOM_TYPES
-from shatably.catalog.styles import STYLES
+from shatably.catalog.styles import GRADES, STYLES
 from shatably.errors import ProblemError
 
 
@@ -28,6 +28,7 @@ R = TypeVar("R", bound=_Named)
 
 _STYLES_BY_ID = {s.id: s for s in STYLES}
 _ROOMS_BY_ID = {r.id: r for r in ROOM_TYPES}
+_GRADES_BY_ID = {g.id: g for g in GRADES}
 
 
 def _phrases(records: Iterable[R]) -> list[tuple[str, R]]:
@@ -109,6 +110,29 @@ def get_room_type(room_type_id: str) -> RoomType:
     return room
 
 
+def get_grade(grade_id: str) -> Grade:
+    """The finishing grade with this id; ``validation_failed`` (422) otherwise, listing the valid ids."""
+    grade = _GRADES_BY_ID.get(_id_key(grade_id))
+    if grade is None:
+        raise ProblemError(
+            "validation_failed",
+            f"Unknown finishing grade {grade_id[:40]!r}; GET /styles lists the valid ids.",
+            extra={"valid_grades": sorted(_GRADES_BY_ID)},
+        )
+    return grade
+
+
+def check_style_suits(style: Style, room: RoomType) -> None:
+    """422 ``style_unsuited`` when a style is not made for the room's space (an interior style on a
+    façade); the body lists the styles that suit it."""
+    if not style.suits(room.space):
+        raise ProblemError(
+            "style_unsuited",
+            f"The style {style.id!r} is not offered for a {room.space} space ({room.id}).",
+            extra={"suitable_styles": [s.id for s in STYLES if s.suits(room.space)]},
+        )
+
+
 def _doc_lang(lang: str | None) -> Lang | None:
     """ "ar", "ar-EG", "AR" -> "ar"; anything but Arabic or English -> both languages only."""
     primary = (lang or "").strip().lower()[:2]
@@ -120,14 +144,17 @@ def _doc_lang(lang: str | None) -> Lang | None:
 
 
 def catalogue_document(lang: str | None = None) -> dict[str, Any]:
-    """The body of ``GET /styles``: every style and room type in both languages.
+    """The body of ``GET /styles``: every style, room type and finishing grade in both languages.
 
     With a language, each entry also carries ``name`` (and styles ``description``) in it, so a
-    frontend can render without choosing fields. Built fresh per call: callers may mutate it.
+    frontend can render without choosing fields. Each style has a ``preview_url`` (a small image,
+    relative to the API's base) and the ``spaces`` it suits. Built fresh per call: callers may
+    mutate it.
     """
     chosen = _doc_lang(lang)
     return {
         "lang": chosen,
         "styles": [s.as_dict(chosen) for s in STYLES],
         "room_types": [r.as_dict(chosen) for r in ROOM_TYPES],
+        "grades": [g.as_dict() for g in GRADES],
     }

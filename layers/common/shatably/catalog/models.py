@@ -11,6 +11,7 @@ from shatably.catalog.lang import Lang
 SwatchRole = Literal["wall", "accent", "wood", "textile", "metal", "floor"]
 Surface = Literal["walls", "floor", "ceiling", "joinery"]
 SURFACES: tuple[Surface, ...] = ("walls", "floor", "ceiling", "joinery")
+Space = Literal["interior", "exterior"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,26 @@ class Style:
     palette: tuple[Swatch, ...]
     materials: Mapping[Surface, Text]  # one entry per surface in SURFACES
     furniture: tuple[Text, ...]
-    prompt: str  # English, photographic: appended to image prompts
+    # English prompt text in two parts, so an edit that keeps the room's structure never asks for
+    # new structure: ``decor`` is what can change in a room that stays put (materials, palette,
+    # furniture, lighting mood); ``architecture`` is what would move walls, openings, ceilings,
+    # views or the light itself (arches, windows, beams, "golden hour"). Generation uses both.
+    decor: str
+    architecture: str
+    spaces: tuple[Space, ...] = ("interior",)  # where the style suits: rooms, and/or façades and gardens
     aliases: tuple[str, ...] = ()  # other spellings people type, either language
     price_factor: float = 1.0  # relative cost of furnishing in this style (1.0 = mid-market)
 
     def name(self, lang: Lang) -> str:
         return self.name_ar if lang == "ar" else self.name_en
+
+    @property
+    def prompt(self) -> str:
+        """The whole look, for a new picture (generation): decor and architecture together."""
+        return f"{self.decor}, {self.architecture}" if self.architecture else self.decor
+
+    def suits(self, space: Space) -> bool:
+        return space in self.spaces
 
     def swatches(self, role: SwatchRole) -> tuple[Swatch, ...]:
         return tuple(s for s in self.palette if s.role == role)
@@ -69,7 +84,14 @@ class Style:
         body["materials"] = {surface: {"en": t.en, "ar": t.ar} for surface, t in self.materials.items()}
         body["furniture_en"] = [t.en for t in self.furniture]
         body["furniture_ar"] = [t.ar for t in self.furniture]
+        body["spaces"] = list(self.spaces)
+        body["preview_url"] = preview_path(self.id)
         return body
+
+
+def preview_path(style_id: str) -> str:
+    """Where ``GET /styles`` says a style's preview image is served (relative to the API's base)."""
+    return f"/styles/{style_id}/preview"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +111,7 @@ class RoomType:
     name_ar: str
     essentials: tuple[FurnitureEssential, ...]
     tip: Text
+    space: Space = "interior"
     aliases: tuple[str, ...] = ()
 
     def name(self, lang: Lang) -> str:
@@ -98,4 +121,18 @@ class RoomType:
         body = {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}
         if lang:
             body["name"] = self.name(lang)
+        body["space"] = self.space
         return body
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A finishing grade as Egyptian contractors sell it (اقتصادي ... ألترا سوبر لوكس)."""
+
+    id: str
+    name_en: str
+    name_ar: str
+    finishes: str  # English, for the image prompt: what surfaces get at this grade
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}

@@ -104,6 +104,9 @@ class EditRequest:
     output_format: OutputFormat = "png"
     operation: str = "restyle"
     palette: tuple[str, ...] = ()  # hex colours the offline provider recolours toward
+    n: int = 1  # variations
+    # The inspiration photo of a ``reference`` edit: sent after the source, labelled as reference.
+    reference: ImageInput | None = None
 
 
 @dataclass(frozen=True)

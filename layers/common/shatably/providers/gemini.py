@@ -46,6 +46,9 @@ _MASK_NOTE = (
     "mask is transparent; keep every area where the mask is opaque exactly as it is."
 )
 
+_ROOM_LABEL = "First image: the client's room, the photo to edit."
+_REFERENCE_LABEL = "Second image: the reference (inspiration) photo. Take its style only, not its structure."
+
 # One client per process, reused across invocations. It is not rebuilt per event loop: the SDK's
 # async httpx2 client already keeps one connection pool per running loop
 # (``_PerLoopAsyncClientMixin`` in google/genai/_api_client.py). It is rebuilt when the key changes,
@@ -218,13 +221,24 @@ class GeminiProvider:
         )
 
     async def edit(self, request: EditRequest) -> ImageResult:
-        # There is no mask parameter: the mask travels as a second image and is explained in words.
         parts = [_image_part(request.image)]
+        if request.reference is not None:
+            # The room first, then the inspiration photo, each labelled so the model takes the
+            # reference's style and never its structure.
+            parts = [
+                types.Part(text=_ROOM_LABEL),
+                _image_part(request.image),
+                types.Part(text=_REFERENCE_LABEL),
+                _image_part(request.reference),
+            ]
+        # There is no mask parameter: the mask travels as a further image and is explained in words.
         if request.mask is not None:
             parts += [_image_part(request.mask), types.Part(text=_MASK_NOTE)]
         parts.append(types.Part(text=request.instruction))
-        inputs = faults.InputSummary.of(request.instruction, (request.image, request.mask))
-        return await self._images("edit", parts, request.width, request.height, 1, request.timeout, inputs)
+        inputs = faults.InputSummary.of(request.instruction, (request.image, request.reference, request.mask))
+        return await self._images(
+            "edit", parts, request.width, request.height, request.n, request.timeout, inputs
+        )
 
     async def _images(
         self,

@@ -72,13 +72,13 @@ class OfflineProvider:
         )
 
     async def edit(self, request: EditRequest) -> ImageResult:
-        image = await asyncio.to_thread(_edit, request)
+        images = await asyncio.to_thread(_edit, request)
         return ImageResult(
-            images=[image],
+            images=images,
             provider=self.name,
             model=self.model,
             text="Offline preview: the photo recoloured toward the palette, not an AI edit.",
-            usage=Usage(input_tokens=_tokens(request.instruction), images=1),
+            usage=Usage(input_tokens=_tokens(request.instruction), images=len(images)),
         )
 
 
@@ -147,18 +147,27 @@ def _scene(style: Style, palette: list[str], *, bed: bool, variant: int) -> Scen
     )  # fmt: skip
 
 
-def _edit(request: EditRequest) -> GeneratedImage:
+def _edit(request: EditRequest) -> list[GeneratedImage]:
     from shatably.providers import offline_render as art
 
-    hexes = _colours(request.palette) or _HEX.findall(request.instruction)
+    if request.reference is not None:
+        # Restyling after a reference photo: its dominant colours are the palette.
+        hexes = art.dominant_colours(request.reference.data, count=5)
+    else:
+        hexes = _colours(request.palette) or _HEX.findall(request.instruction)
     if not hexes:
         style = _named_style(request.instruction) or _pick(STYLES, request.instruction)
         hexes = [s.hex for s in style.palette]
-    edited = art.recolour(
-        request.image.data,
-        request.width,
-        request.height,
-        [art.rgb(h) for h in hexes],
-        request.mask.data if request.mask else None,
-    )
-    return GeneratedImage(data=edited, mime_type=f"image/{request.output_format}")
+    images = []
+    for variant in range(request.n):
+        # Each further variation leaves one palette colour out, which shifts the whole gradient.
+        palette = hexes if variant == 0 or len(hexes) < 3 else [*hexes[: variant - 1], *hexes[variant:]]
+        edited = art.recolour(
+            request.image.data,
+            request.width,
+            request.height,
+            [art.rgb(h) for h in palette],
+            request.mask.data if request.mask else None,
+        )
+        images.append(GeneratedImage(data=edited, mime_type=f"image/{request.output_format}"))
+    return images

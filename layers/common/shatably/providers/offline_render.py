@@ -224,9 +224,12 @@ def _swatches(draw: ImageDraw.ImageDraw, top: int, w: int, h: int, swatches: Seq
 
 
 def mood_board(
-    width: int, height: int, title: str, scene: Scene, swatches: Sequence[BoardSwatch]
+    width: int, height: int, title: str, scene: Scene, swatches: Sequence[BoardSwatch], *, label: bool = True
 ) -> Image.Image:
-    """The room sketch above a strip of labelled palette chips, at exactly width × height."""
+    """The room sketch above a strip of labelled palette chips, at exactly width × height.
+
+    ``label=False`` leaves off the title and the "offline preview" plate (the catalogue's style
+    previews, which a picker captions itself)."""
     im = Image.new("RGB", (width, height), (250, 248, 244))
     draw = ImageDraw.Draw(im)
     strip = int(height * 0.24) if height >= _MIN_TEXT_SIDE else 0
@@ -234,7 +237,7 @@ def mood_board(
     _room(draw, width, scene_h, scene)
     if strip:
         _swatches(draw, scene_h, width, height, swatches)
-    if min(width, height) >= _MIN_TEXT_SIDE:
+    if label and min(width, height) >= _MIN_TEXT_SIDE:
         size = max(10, min(width, height) // 36)
         margin = max(4, size // 2)
         _label(draw, (margin, margin), title, size, right=False)
@@ -292,6 +295,17 @@ def _editable(mask_data: bytes, size: tuple[int, int]) -> Image.Image:
     else:
         allowed = mask.convert("L")
     return allowed if allowed.size == size else allowed.resize(size, Image.Resampling.NEAREST)
+
+
+def dominant_colours(data: bytes, *, count: int) -> list[str]:
+    """The ``count`` most common colours of an image (median cut on a thumbnail), as hex codes."""
+    im = _open(data, "reference image").convert("RGB")
+    im.thumbnail((128, 128))
+    quantised = im.quantize(colors=count, method=Image.Quantize.MEDIANCUT)
+    palette = quantised.getpalette() or []
+    counts = [(n, int(str(i))) for n, i in quantised.getcolors() or []]  # palette mode: i is an index
+    used = sorted(counts, reverse=True)  # (pixels, palette index), most pixels first
+    return ["#{:02X}{:02X}{:02X}".format(*palette[i * 3 : i * 3 + 3]) for _, i in used[:count]]
 
 
 def recolour(

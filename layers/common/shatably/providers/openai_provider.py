@@ -179,7 +179,7 @@ class OpenAIProvider:
         return result
 
     async def edit(self, request: EditRequest) -> ImageResult:
-        inputs = faults.InputSummary.of(request.instruction, (request.image, request.mask))
+        inputs = faults.InputSummary.of(request.instruction, (request.image, request.reference, request.mask))
         with faults.observe_call(self.name, self.image_model, "edit", inputs) as record:
             client = _client(self.settings)
 
@@ -189,7 +189,13 @@ class OpenAIProvider:
                     client.images.edit(
                         model=self.image_model,
                         prompt=request.instruction,
-                        image=_file(request.image, "image"),
+                        # A reference goes second (sent as image[]); the mask applies to the first.
+                        image=(
+                            [_file(request.image, "image"), _file(request.reference, "reference")]
+                            if request.reference is not None
+                            else _file(request.image, "image")
+                        ),
+                        n=request.n,
                         mask=_file(request.mask, "mask") if request.mask is not None else openai.omit,
                         size=image_size(request.width, request.height),
                         quality=_QUALITY,

@@ -49,6 +49,7 @@ class ImageView(BaseModel):
     mime_type: str
     operation: str
     parent_id: str | None = None
+    reference_id: str | None = None
     provider: str | None = None
     model: str | None = None
     created_at: int
@@ -116,6 +117,7 @@ class MediaStore:
         parent_id: str | None,
         provider: str,
         model: str,
+        reference_id: str | None = None,
         session_id: str | None = None,
         job_id: str | None = None,
     ) -> ImageRecord:
@@ -131,6 +133,7 @@ class MediaStore:
             height=image.height,
             operation=operation,
             parent_id=parent_id,
+            reference_id=reference_id,
             provider=provider,
             model=model,
             session_id=session_id,
@@ -183,6 +186,7 @@ class MediaStore:
             mime_type=record.mime_type,
             operation=record.operation,
             parent_id=record.parent_id,
+            reference_id=record.reference_id,
             provider=record.provider,
             model=record.model,
             created_at=record.created_at,

@@ -63,8 +63,9 @@ class ImageRecord(BaseModel):
     format: Literal["png", "jpeg", "webp"]
     width: int
     height: int
-    operation: str  # upload | generate | restyle | repaint | declutter | stage | swap_material
-    parent_id: str | None = None
+    operation: str  # upload | generate | an edit operation (studio.models.OPERATIONS)
+    parent_id: str | None = None  # the image an edit started from
+    reference_id: str | None = None  # the inspiration photo of a ``reference`` edit
     provider: str | None = None
     model: str | None = None
     session_id: str | None = None

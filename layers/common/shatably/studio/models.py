@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shatably.providers.base import OutputFormat
 from shatably.storage.media import ImageRef, ImageView
+from shatably.studio.colors import ColorReport, Sheen, sheen_of
 
 # Sizes every provider we use can produce (multiples of 16, within 1:3..3:1); reliability.md T12.
 ASPECT_SIZES: dict[str, tuple[int, int]] = {
@@ -20,7 +21,14 @@ ASPECT_SIZES: dict[str, tuple[int, int]] = {
     "9:16": (864, 1536),
 }
 SIZES = {f"{w}x{h}" for w, h in ASPECT_SIZES.values()}
-Operation = Literal["restyle", "repaint", "declutter", "stage", "swap_material"]
+# What a result's longest side becomes at each resolution; the aspect ratio is the source's
+# (edits) or the requested one (generation). Which models can make which: studio/resolution.py.
+Resolution = Literal["1k", "2k", "4k"]
+RESOLUTION_LONG_SIDE: dict[str, int] = {"1k": 1024, "2k": 2048, "4k": 4096}
+Operation = Literal[
+    "restyle", "repaint", "declutter", "stage", "swap_material", "finish", "empty", "reference", "render"
+]
+OPERATIONS: tuple[str, ...] = get_args(Operation)
 Region = Literal[
     "walls", "floor", "ceiling", "furniture", "windows", "doors", "decor", "lighting", "cabinets"
 ]
@@ -46,9 +54,18 @@ class GenerateInput(BaseModel):
         json_schema_extra={"enum": [*ASPECT_SIZES, None]},
     )
     n: int = Field(default=1, ge=1, le=4)
+    resolution: Resolution | None = Field(
+        default=None, description="Longest side 1024/2048/4096 px at the aspect ratio; not with size"
+    )
     output_format: OutputFormat = "png"
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
     run_async: bool = Field(default=False, alias="async", description="Run as a job (202 + Location)")
+
+    @model_validator(mode="after")
+    def _size_or_resolution(self) -> GenerateInput:
+        if self.size and self.resolution:
+            raise ValueError("give size or resolution, not both")
+        return self
 
     @field_validator("size")
     @classmethod
@@ -66,9 +83,21 @@ class GenerateInput(BaseModel):
 
     def dimensions(self) -> tuple[int, int]:
         if self.size:
-            width, height = self.size.split("x")
-            return int(width), int(height)
-        return ASPECT_SIZES[self.aspect_ratio or "1:1"]
+            given_width, given_height = self.size.split("x")
+            return int(given_width), int(given_height)
+        width, height = ASPECT_SIZES[self.aspect_ratio or "1:1"]
+        if self.resolution:
+            return scaled(width, height, self.resolution, multiple=16)
+        return width, height
+
+
+def scaled(width: int, height: int, resolution: str, *, multiple: int = 1) -> tuple[int, int]:
+    """``width`` x ``height`` scaled so the longest side is the resolution's, same aspect ratio."""
+    factor = RESOLUTION_LONG_SIDE[resolution] / max(width, height)
+    return (
+        max(multiple, round(width * factor / multiple) * multiple),
+        max(multiple, round(height * factor / multiple) * multiple),
+    )
 
 
 class Preserve(BaseModel):
@@ -84,24 +113,55 @@ class Preserve(BaseModel):
 
 
 class EditInput(BaseModel):
+    """One edit of a photo (or, for ``render``, a sketch or 3D screenshot). Operations and what
+    each keeps: ``shatably/studio/prompts.py``."""
+
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 
     prompt: Prompt = Field(description="What to change, in the user's words (Arabic or English)")
     image: ImageRef
     operation: Operation = "restyle"
-    style: str | None = None
-    color: str | None = Field(default=None, description="For repaint: a hex code or a colour name")
+    style: str | None = Field(default=None, description="A style id from GET /styles")
+    room_type: str | None = Field(
+        default=None, description="A room type id from GET /styles (stage, finish; exteriors)"
+    )
+    grade: str | None = Field(default=None, description="For finish: a grade id from GET /styles")
+    reference: ImageRef | None = Field(
+        default=None, description="For reference: the inspiration photo whose style the room takes"
+    )
+    color: str | None = Field(
+        default=None,
+        max_length=80,
+        description='A hex code or a colour name in English or Arabic ("light gray", "بيج فاتح", "رصاصي")',
+    )
+    sheen: Sheen | None = Field(default=None, description="matte | satin | gloss (also مط، ساتان، لامع)")
     material: str | None = Field(default=None, max_length=200, description="For swap_material")
     regions: list[Region] = Field(default_factory=list, description="Named regions that may change")
     mask: ImageRef | None = Field(default=None, description="PNG, transparent where edits are allowed")
     preserve: Preserve = Field(default_factory=Preserve)
+    n: int = Field(default=1, ge=1, le=4, description="How many variations")
+    resolution: Resolution | None = Field(
+        default=None, description="Longest side 1024/2048/4096 px at the source's aspect ratio"
+    )
     output_format: OutputFormat = "png"
     run_async: bool = Field(default=False, alias="async")
+
+    @field_validator("sheen", mode="before")
+    @classmethod
+    def _sheen_words(cls, value: object) -> object:
+        # "لامع", "Satin ", "نص لمعة": the words people use, in either language.
+        return sheen_of(value) or value if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _operation_needs(self) -> EditInput:
         if self.operation == "swap_material" and not (self.material or self.regions):
             raise ValueError("swap_material needs a material or the regions to change")
+        if self.operation == "reference" and self.reference is None:
+            raise ValueError("reference needs the inspiration photo as reference")
+        if self.reference is not None and self.operation != "reference":
+            raise ValueError("a reference photo is only used by the reference operation")
+        if self.grade is not None and self.operation != "finish":
+            raise ValueError("grade is only used by the finish operation")
         return self
 
 
@@ -121,6 +181,7 @@ class StudioOutcome(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     source_id: str | None = None
     message: str | None = None
+    color: ColorReport | None = None
 
 
 class GenerateResponse(BaseModel):
@@ -134,11 +195,16 @@ class GenerateResponse(BaseModel):
 
 class EditResponse(BaseModel):
     success: bool = True
-    edited_image: str | None = Field(description="Base64 of the result (v1 contract)")
+    edited_image: str | None = Field(description="Base64 of the (first) result (v1 contract)")
     message: str
     format: OutputFormat
-    image: ImageView
+    image: ImageView = Field(description="The (first) result; its parent_id is the source")
+    images: list[ImageView] = Field(description="Every variation (n), the first being image")
     source: ImageView
+    operation: Operation
+    color: ColorReport | None = Field(
+        default=None, description="The colour as given and as resolved (null hex: sent verbatim)"
+    )
     provider: str
     model: str
     usage: Usage

@@ -1,19 +1,30 @@
-"""Generate and edit: one path for HTTP requests, jobs, events and the designer's drawing tool."""
+"""Generate and edit: one path for HTTP requests, jobs, events and the designer's drawing tool.
+
+The public entry points (what chat's designer calls too):
+
+- ``generate(media, owner, GenerateInput, deadline, *, job_id=None, session_id=None) -> StudioResult``
+- ``edit(media, owner, EditInput, source: LoadedImage, deadline, *, mask_bytes=None,
+  reference=None, job_id=None, session_id=None) -> StudioResult``
+
+``EditInput.operation`` is one of restyle, repaint, declutter, stage, swap_material, finish, empty,
+reference, render (templates in ``studio/prompts.py``). Both raise ``ProblemError`` only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shatably.catalog import get_room_type, get_style
+from shatably.catalog import check_style_suits, get_grade, get_room_type, get_style
 from shatably.errors import ProblemError
 from shatably.observability import count
-from shatably.providers.base import EditRequest, GenerateRequest, ImageInput
+from shatably.providers.base import EditRequest, GenerateRequest, ImageEditor, ImageGenerator, ImageInput
 from shatably.providers.registry import image_editor, image_generator
 from shatably.storage.media import LoadedImage, MediaStore, decode_base64
 from shatably.storage.models import ImageRecord
-from shatably.studio.colors import to_hex
-from shatably.studio.models import EditInput, GenerateInput, StudioOutcome, Usage
+from shatably.studio.colors import resolve_color
+from shatably.studio.models import EditInput, GenerateInput, StudioOutcome, Usage, scaled
 from shatably.studio.prompts import edit_instruction, generation_prompt
+from shatably.studio.resolution import check_resolution
 from shatably.web.deps import Deadline
 
 
@@ -41,13 +52,17 @@ async def generate(
     job_id: str | None = None,
     session_id: str | None = None,
 ) -> StudioResult:
+    """Text to ``request.n`` interior (or exterior) images, stored and counted."""
     style = get_style(request.style) if request.style else None
     if request.room_type:
-        get_room_type(request.room_type)  # unknown ids are the caller's mistake: 422 before any spend
+        room = get_room_type(request.room_type)  # unknown ids are the caller's mistake: 422 before any spend
+        if style:
+            check_style_suits(style, room)
+    provider = image_generator()
+    check_resolution(request.resolution, provider.name, _image_model(provider))
     from shatably.images import normalise_result  # not at import: the job-status route never needs Pillow
 
     width, height = request.dimensions()
-    provider = image_generator()
     result = await provider.generate(
         GenerateRequest(
             prompt=generation_prompt(request.prompt, request.style, request.room_type),
@@ -93,6 +108,29 @@ async def generate(
     return StudioResult(outcome=outcome, records=records, first_image=first)
 
 
+def _image_model(provider: ImageGenerator | ImageEditor) -> str:
+    # Adapters that also chat keep their image model apart from ``model`` (the chat model).
+    return str(getattr(provider, "image_model", provider.model))
+
+
+def result_size(source_width: int, source_height: int, resolution: str | None) -> tuple[int, int]:
+    """An edit's output size: the source's, or scaled to the resolution; always the source's aspect."""
+    if resolution is None:
+        return source_width, source_height
+    return scaled(source_width, source_height, resolution)
+
+
+def _check_edit(request: EditInput) -> None:
+    """Every catalogue id the edit names exists and fits together: 422 before anything is spent."""
+    style = get_style(request.style) if request.style else None
+    if request.grade:
+        get_grade(request.grade)
+    if request.room_type:
+        room = get_room_type(request.room_type)
+        if style:
+            check_style_suits(style, room)
+
+
 async def edit(
     media: MediaStore,
     owner: str,
@@ -101,34 +139,49 @@ async def edit(
     deadline: Deadline,
     *,
     mask_bytes: bytes | None = None,
+    reference: LoadedImage | None = None,
     job_id: str | None = None,
     session_id: str | None = None,
 ) -> StudioResult:
+    """Edit ``source`` as ``request`` says: ``request.n`` results at the source's aspect ratio, each
+    stored with the source as its parent and the operation that made it (``GET /images/{id}``).
+
+    ``mask_bytes`` and ``reference`` are the multipart upload's files; otherwise the request's
+    ``mask`` and ``reference`` references are resolved here (HTTP JSON, jobs, the designer).
+    """
+    _check_edit(request)
+    provider = image_editor()
+    check_resolution(request.resolution, provider.name, _image_model(provider))
     from shatably.images import normalise_result, prepare_mask
 
     style = get_style(request.style) if request.style else None
-    # An unknown colour name gets no hex; it stays in the prompt for the model to read.
-    colour_hex = to_hex(request.color) if request.color else None
-    width, height = source.record.width, source.record.height
+    colour = resolve_color(request.color, request.sheen) if request.color else None
+    width, height = result_size(source.record.width, source.record.height, request.resolution)
     mask = None
     if mask_bytes is None and request.mask is not None:
         mask_bytes = _mask_bytes(media, owner, request)
     if mask_bytes is not None:
-        mask = ImageInput(data=prepare_mask(mask_bytes, width, height), mime_type="image/png")
+        mask = ImageInput(
+            data=prepare_mask(mask_bytes, source.prepared.width, source.prepared.height),
+            mime_type="image/png",
+        )
+    if reference is None and request.reference is not None:
+        reference = media.resolve(owner, request.reference, session_id=session_id)
     instruction = edit_instruction(
         request.prompt,
         operation=request.operation,
         style_id=request.style,
-        colour_hex=colour_hex,
+        colour=colour,
         material=request.material,
         regions=request.regions,
         preserve=request.preserve.model_dump(),
         has_mask=mask is not None,
+        room_type_id=request.room_type,
+        grade_id=request.grade,
     )
-    palette: tuple[str, ...] = (colour_hex,) if colour_hex else ()
+    palette: tuple[str, ...] = (colour.resolved_hex,) if colour and colour.resolved_hex else ()
     if style and not palette:
         palette = tuple(s.hex for s in style.palette)
-    provider = image_editor()
     result = await provider.edit(
         EditRequest(
             image=source.prepared.as_input(),
@@ -140,33 +193,43 @@ async def edit(
             output_format=request.output_format,
             operation=request.operation,
             palette=palette,
+            n=request.n,
+            reference=reference.prepared.as_input() if reference else None,
         )
     )
     if not result.images:
         raise ProblemError("upstream_empty_response")
-    # Results come back at the source's exact size, so before/after views line up.
-    encoded = normalise_result(result.images[0].data, request.output_format, size=(width, height))
-    record = media.save_result(
-        owner,
-        encoded,
-        operation=request.operation,
-        parent_id=source.record.image_id,
-        provider=result.provider,
-        model=result.model,
-        session_id=session_id,
-        job_id=job_id,
-    )
-    count("ImagesEdited", 1, provider=result.provider, operation=request.operation)
+    records: list[ImageRecord] = []
+    first = b""
+    for produced in result.images[: request.n]:
+        # Results come back at the source's aspect ratio (and size), so before/after views line up.
+        encoded = normalise_result(produced.data, request.output_format, size=(width, height))
+        first = first or encoded.data
+        records.append(
+            media.save_result(
+                owner,
+                encoded,
+                operation=request.operation,
+                parent_id=source.record.image_id,
+                reference_id=reference.record.image_id if reference else None,
+                provider=result.provider,
+                model=result.model,
+                session_id=session_id,
+                job_id=job_id,
+            )
+        )
+    count("ImagesEdited", len(records), provider=result.provider, operation=request.operation)
     outcome = StudioOutcome(
         kind="edit",
-        image_ids=[record.image_id],
+        image_ids=[r.image_id for r in records],
         provider=result.provider,
         model=result.model,
         usage=Usage(**result.usage.as_dict()),
         source_id=source.record.image_id,
         message=result.text,
+        color=colour,
     )
-    return StudioResult(outcome=outcome, records=[record], first_image=encoded.data, source=source.record)
+    return StudioResult(outcome=outcome, records=records, first_image=first, source=source.record)
 
 
 def _mask_bytes(media: MediaStore, owner: str, request: EditInput) -> bytes:

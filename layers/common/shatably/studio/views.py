@@ -44,18 +44,23 @@ def edit_response(
     media: MediaStore, owner: str, outcome: StudioOutcome, fresh: StudioResult | None = None
 ) -> EditResponse:
     if fresh is not None and fresh.source is not None:
-        record, source, data = fresh.records[0], fresh.source, fresh.first_image
+        records, source, data = fresh.records, fresh.source, fresh.first_image
     else:
-        record = media.record(owner, outcome.image_ids[0])
+        records = [media.record(owner, image_id) for image_id in outcome.image_ids]
         source = media.record(owner, outcome.source_id or "")
-        data = media.image_bytes(record)
+        data = media.image_bytes(records[0])
+    record = records[0]
     preview = " (offline preview)" if outcome.provider == "offline" else ""
+    views = [media.view(r) for r in records]
     return EditResponse(
         edited_image=_inline(data),
         message=outcome.message or f"Your room was edited: {record.operation}{preview}.",
         format=record.format,
-        image=media.view(record),
+        image=views[0],
+        images=views,
         source=media.view(source),
+        operation=record.operation,
+        color=outcome.color,
         provider=outcome.provider,
         model=outcome.model,
         usage=outcome.usage,
