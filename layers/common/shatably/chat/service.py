@@ -259,7 +259,8 @@ async def converse(
     jobs: list[JobAccepted] = []
     drawing: DrawingStatus | None = None
     if reply and reply.drawing:
-        drawn, jobs, drawing = await _draw(media, owner, session, reply.drawing, photos, deadline)
+        grade = plan.grade if plan is not None else None
+        drawn, jobs, drawing = await _draw(media, owner, session, reply.drawing, photos, grade, deadline)
     notes = []
     if plan is not None and plan.estimate is not None and (changes or plan is not previous):
         notes.append(estimate_summary(plan.estimate, lang))
@@ -462,13 +463,14 @@ async def _draw(
     session: SessionRecord,
     wish: DrawingRequest,
     photos: Photos,
+    grade: str | None,
     deadline: Deadline,
 ) -> tuple[list[ImageRecord], list[JobAccepted], DrawingStatus]:
     """Run the designer's drawing request through the same services as /image/generate and /edit/."""
     from shatably.jobs import service as jobs_service
 
     try:
-        kind, request = drawing_input(wish, photos)
+        kind, request = drawing_input(wish, photos, grade)
     except ValueError as exc:
         problem = ProblemError("validation_failed", detail=str(exc).splitlines()[0][:300])
         return [], [], _failed(wish, problem)
@@ -504,7 +506,9 @@ def _failed(wish: DrawingRequest, problem: ProblemError) -> DrawingStatus:
     )
 
 
-def drawing_input(wish: DrawingRequest, photos: Photos) -> tuple[str, GenerateInput | EditInput]:
+def drawing_input(
+    wish: DrawingRequest, photos: Photos, grade: str | None = None
+) -> tuple[str, GenerateInput | EditInput]:
     """The studio request for the designer's drawing: the operation, regions, colour, style and photos.
 
     Without a room photo every operation becomes a generation (there is nothing to edit); a
@@ -529,8 +533,10 @@ def drawing_input(wish: DrawingRequest, photos: Photos) -> tuple[str, GenerateIn
         fields["color"] = wish.colour
     if wish.material and operation == "swap_material":
         fields["material"] = wish.material
-    if operation == "stage" and wish.room_type:
+    if operation in ("stage", "finish") and wish.room_type:
         fields["room_type"] = _room_type(wish.room_type)
+    if operation == "finish" and grade is not None:
+        fields["grade"] = grade
     if operation == "reference" and photos.reference is not None:
         fields["reference"] = ImageRef(image_id=photos.reference)
     return "edit", EditInput.model_validate(fields)
