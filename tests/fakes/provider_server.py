@@ -27,7 +27,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -48,6 +48,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+
+from tests.fakes import provider_models as models
+from tests.fakes.provider_reply import Reply as Reply  # re-exported: tests script replies from here
 
 RouteName = Literal["gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions"]
 ROUTES: tuple[RouteName, ...] = (
@@ -75,80 +78,10 @@ _OPENAI_ERROR_TYPE = {
     404: "invalid_request_error",
     429: "rate_limit_exceeded",
 }
-_ASPECT_RATIOS = {
-    "1:1": (1, 1),
-    "2:3": (2, 3),
-    "3:2": (3, 2),
-    "3:4": (3, 4),
-    "4:3": (4, 3),
-    "4:5": (4, 5),
-    "5:4": (5, 4),
-    "9:16": (9, 16),
-    "16:9": (16, 9),
-    "21:9": (21, 9),
-}
-_GEMINI_SIDES = {"512": 512, "1K": 1024, "2K": 2048, "4K": 4096}
 _FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
 
 
 # --------------------------------------------------------------------------- scripted replies
-
-
-@dataclass
-class Reply:
-    """One scripted answer. Unset fields fall back to the route's default behaviour.
-
-    status/headers/latency apply to every route. ``body`` (JSON) or ``raw`` (bytes) replace the whole
-    answer. The rest shape a successful answer:
-      text / json      the model's text, or a JSON value serialised as its text
-      image            exact image bytes to return (its MIME type is sniffed)
-      images           how many images a Gemini answer carries (0 gives a text-only answer)
-      finish_reason    Gemini finishReason / OpenAI finish_reason
-      block_reason     Gemini promptFeedback.blockReason (no candidates)
-      no_content       the candidate carries no content (image refusals, NO_IMAGE)
-      empty            200 with neither candidates nor a block (Gemini) or no data/choices (OpenAI)
-      tool_calls       (name, arguments) pairs the model calls
-      usage            replaces the usage block
-      reset            the connection drops in the middle of the response body
-      stream_error     Gemini SSE: an error object sent as a chunk after the first text chunk
-    """
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    latency: float = 0.0
-    body: Any = None
-    raw: bytes | None = None
-    text: str | None = None
-    json: Any = None
-    image: bytes | None = None
-    images: int | None = None
-    finish_reason: str | None = None
-    block_reason: str | None = None
-    no_content: bool = False
-    empty: bool = False
-    tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
-    usage: dict[str, Any] | None = None
-    reset: bool = False
-    stream_error: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The HTTP control API's form: bytes as standard base64."""
-        data = dataclasses.asdict(self)
-        for key in ("raw", "image"):
-            if data[key] is not None:
-                data[key] = base64.b64encode(data[key]).decode()
-        data["tool_calls"] = [list(call) for call in self.tool_calls]
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Reply:
-        known = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        for key in ("raw", "image"):
-            if values.get(key) is not None:
-                values[key] = base64.b64decode(values[key])
-        values["tool_calls"] = tuple((name, dict(args)) for name, args in values.get("tool_calls") or ())
-        return cls(**values)
 
 
 def gemini_error(
@@ -379,15 +312,30 @@ def _word_count(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts) or 1
 
 
-def _gemini_image_size(config: Mapping[str, Any]) -> tuple[int, int]:
-    image_config = _field(config, "imageConfig") or {}
-    ratio = _ASPECT_RATIOS.get(str(_field(image_config, "aspectRatio") or "1:1"), (1, 1))
-    side = _GEMINI_SIDES.get(str(_field(image_config, "imageSize") or "1K"), 1024)
-    w, h = ratio
-    # The long side is the requested size; the short side follows the ratio, rounded to 16 like the API.
-    if w >= h:
-        return side, max(16, round(side * h / w / 16) * 16)
-    return max(16, round(side * w / h / 16) * 16), side
+def _cut_to(text: str, room: int) -> tuple[str, int, bool]:
+    """(the text that fits in ``room`` output tokens, the tokens it costs, whether it was cut).
+    Words stand for tokens; a cut answer ends mid-sentence (or mid-JSON) as a real one does (rw §3)."""
+    words = list(re.finditer(r"\S+\s*", text))
+    if len(words) <= room:
+        return text, max(1, len(words)), False
+    kept = words[max(0, room) - 1].end() if room > 0 else 0
+    return text[:kept].rstrip(), max(0, room), True
+
+
+def _first(refusals: Iterator[Reply | None]) -> Reply | None:
+    return next((r for r in refusals if r is not None), None)
+
+
+def _image_size_setting(config: Mapping[str, Any]) -> str:
+    return str(_field(_field(config, "imageConfig") or {}, "imageSize") or "1K")
+
+
+@lru_cache(maxsize=16)
+def make_draft(width: int, height: int) -> bytes:
+    """An interim thought image: a flat grey sketch, told apart from the final render by its colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (max(1, width // 4), max(1, height // 4)), (128, 128, 128)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _openai_size(size: str | None, fallback: tuple[int, int] = (1024, 1024)) -> tuple[int, int]:
@@ -409,6 +357,7 @@ class FakeProviderServer:
         self._lock = threading.Lock()
         self._queues: dict[RouteName, deque[Reply]] = {route: deque() for route in ROUTES}
         self._records: list[RecordedRequest] = []
+        self._prefixes: dict[str, deque[list[str]]] = {}  # recent prompts per model (implicit cache)
         self.app = self._build_app()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -426,6 +375,7 @@ class FakeProviderServer:
             for queue in self._queues.values():
                 queue.clear()
             self._records.clear()
+            self._prefixes.clear()
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -587,72 +537,183 @@ class FakeProviderServer:
         except (binascii.Error, ValueError):
             error = gemini_error(400, "Invalid value at 'contents.parts.inline_data.data'.")
             return JSONResponse(error.body, status_code=400)
+        known = models.GEMINI_MODELS.get(model)
+        for rule in models.GEMINI_RULES:
+            refusal = rule(model, version, known, body)
+            if refusal is not None:  # what the real API refuses, it refuses before any scripted reply
+                return JSONResponse(refusal.body, status_code=refusal.status)
+        assert known is not None
 
         reply = self._next(route)
         if not await self._delay(request, reply):
             return Response(status_code=499)  # the client is gone; nobody reads this
-        answer = self._gemini_answer(model, body, reply)
+        answer = self._gemini_answer(model, known, body, reply)
         if route == "gemini" or reply.status != 200 or reply.reset or reply.raw is not None:
             return self._finish(reply, answer)
         return self._gemini_stream(answer, reply)
 
-    def _gemini_answer(self, model: str, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
-        texts = [str(p["text"]) for c in _field(body, "contents") or [] for p in _parts(c) if "text" in p]
-        usage = reply.usage or {"promptTokenCount": _word_count(texts)}
+    def _gemini_answer(
+        self, name: str, model: models.GeminiModel, body: dict[str, Any], reply: Reply
+    ) -> dict[str, Any]:
+        """A GenerateContentResponse (pr §2.3, rw §3-§5), spending thinking tokens inside the cap."""
+        config = _field(body, "generationConfig") or {}
+        prompt_tokens, cached = self._gemini_prompt_tokens(name, model, body, reply)
+        usage: dict[str, Any] = reply.usage or {"promptTokenCount": prompt_tokens}
+        if reply.usage is None and cached:
+            # Implicit caching (rw §5): inside promptTokenCount, absent when nothing was cached.
+            usage |= {
+                "cachedContentTokenCount": cached,
+                "cacheTokensDetails": [{"modality": "TEXT", "tokenCount": cached}],
+            }
         if reply.block_reason:
+            # rw §5 [REAL lobehub#8707]: 200, no candidates key.
             return {
-                "promptFeedback": {
-                    "blockReason": reply.block_reason,
-                    "safetyRatings": [{"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH"}],
-                },
+                "promptFeedback": {"blockReason": reply.block_reason},
                 "usageMetadata": usage | {"totalTokenCount": usage.get("promptTokenCount", 0)},
-                "modelVersion": model,
+                "modelVersion": name,
+                "responseId": "fake-1",
             }
         if reply.empty:
-            return {"usageMetadata": usage, "modelVersion": model}
+            return {"usageMetadata": usage, "modelVersion": name}
         candidate: dict[str, Any] = {"index": 0, "finishReason": reply.finish_reason or "STOP"}
-        if not reply.no_content:
-            parts = self._gemini_parts(model, body, reply)
-            candidate["content"] = {"role": "model", "parts": parts}
+        if reply.finish_message:
+            candidate["finishMessage"] = reply.finish_message
+        thoughts = (
+            reply.thoughts if reply.thoughts is not None else models.gemini_thinking_spend(model, config)
+        )
+        cap = int(_field(config, "maxOutputTokens") or models.DEFAULT_OUTPUT_CAP)
+        output = 0
+        if thoughts is not None and thoughts >= cap:
+            # rw §3 [REAL, 2025-09-09 log]: the cap went on thinking: a content with no parts, usage
+            # with thoughtsTokenCount and no candidatesTokenCount.
+            candidate = {"content": {"role": "model"}, "finishReason": "MAX_TOKENS", "index": 0}
+            thoughts = cap
+        elif reply.no_content:
+            # Image refusals and candidate blocks (rw §4: IMAGE_OTHER carries ``content: {}``).
+            if candidate["finishReason"] == "IMAGE_OTHER":
+                candidate["content"] = {}
+        else:
+            parts, output, cut = self._gemini_parts(name, model, body, reply, cap - (thoughts or 0))
+            candidate["content"] = {"parts": parts, "role": "model"}
+            if cut:
+                candidate["finishReason"] = "MAX_TOKENS"
             if reply.usage is None:
-                output = _word_count([str(p.get("text", "")) for p in parts])
-                output += 1290 * sum(1 for p in parts if "inlineData" in p)
-                usage = usage | {"candidatesTokenCount": output}
+                usage |= {"candidatesTokenCount": output}
+                image_tokens = sum(
+                    models.gemini_image_tokens(model, _image_size_setting(config))
+                    for p in parts
+                    if "inlineData" in p and not p.get("thought")
+                )
+                if image_tokens:
+                    usage |= {"candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": image_tokens}]}
         if reply.usage is None:
-            usage = usage | {
-                "totalTokenCount": usage.get("promptTokenCount", 0) + usage.get("candidatesTokenCount", 0)
-            }
+            if thoughts:
+                usage |= {"thoughtsTokenCount": thoughts}
+            usage |= {"totalTokenCount": usage.get("promptTokenCount", 0) + output + (thoughts or 0)}
         return {
             "candidates": [candidate],
             "usageMetadata": usage,
-            "modelVersion": model,
+            "modelVersion": name,
             "responseId": "fake-1",
         }
 
-    def _gemini_parts(self, model: str, body: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
+    def _gemini_prompt_tokens(
+        self, name: str, model: models.GeminiModel, body: dict[str, Any], reply: Reply
+    ) -> tuple[int, int]:
+        """(promptTokenCount, cached tokens): words stand for tokens, each input image costs its
+        model's image tokens (rw §4), and a prompt sharing a long prefix with a recent one is served
+        from the implicit cache (rw §5) once the shared prefix reaches the model's minimum."""
+        tokens: list[str] = []
+        system = _field(body, "systemInstruction")
+        for content in ([system] if isinstance(system, dict) else []) + list(_field(body, "contents") or []):
+            for part in _parts(content):
+                if "text" in part:
+                    tokens += str(part["text"]).split()
+                inline = _field(part, "inlineData")
+                if isinstance(inline, dict):
+                    digest = hashlib.sha256(str(inline.get("data", "")).encode()).hexdigest()[:12]
+                    tokens += [f"<image:{digest}>"] * models.gemini_input_image_tokens(model)
+        cached = (
+            reply.cached_tokens
+            if reply.cached_tokens is not None
+            else self._cached_prefix(name, tokens, model.cache_minimum)
+        )
+        return max(1, len(tokens)), cached
+
+    def _cached_prefix(self, key: str, tokens: list[str], minimum: int) -> int:
+        with self._lock:
+            best = 0
+            for earlier in self._prefixes.get(key, ()):
+                shared = 0
+                for mine, theirs in zip(tokens, earlier, strict=False):
+                    if mine != theirs:
+                        break
+                    shared += 1
+                best = max(best, shared)
+            history = self._prefixes.setdefault(key, deque(maxlen=32))
+            history.append(tokens)
+        return best if best >= minimum else 0
+
+    def _gemini_parts(
+        self, name: str, model: models.GeminiModel, body: dict[str, Any], reply: Reply, room: int
+    ) -> tuple[list[dict[str, Any]], int, bool]:
+        """The answer's parts, the output tokens they cost, and whether the cap cut them."""
         config = _field(body, "generationConfig") or {}
         modalities = [str(m).upper() for m in _field(config, "responseModalities") or []]
-        wants_image = "IMAGE" in modalities or "image" in model
+        wants_image = model.image is not None and (not modalities or "IMAGE" in modalities)
         count = reply.images if reply.images is not None else (1 if wants_image else 0)
         parts: list[dict[str, Any]] = []
+        thinking = _field(config, "thinkingConfig") or {}
+        if _field(thinking, "includeThoughts"):
+            # rw §3: summaries as separate ``thought: true`` parts, usually under a bold heading.
+            parts.append(
+                {"text": "**Considering the room**\n\nWeighing light, layout and budget.", "thought": True}
+            )
+        text: str | None = None
         if reply.text is not None:
-            parts.append({"text": reply.text})
+            text = reply.text
         elif reply.json is not None:
-            parts.append({"text": json.dumps(reply.json)})
+            text = json.dumps(reply.json)
         elif count == 0 and not reply.tool_calls:
             schema = _field(config, "responseJsonSchema") or _field(config, "responseSchema")
             if schema is not None:
-                parts.append({"text": json.dumps(json_for_schema(schema))})
+                text = json.dumps(json_for_schema(schema))
             else:
-                parts.append({"text": "A fake designer's answer: warm oak, linen and soft light."})
-        for name, args in reply.tool_calls:
-            parts.append({"functionCall": {"name": name, "args": args}})
+                text = "A fake designer's answer: warm oak, linen and soft light."
+        output, cut = 0, False
+        if text is not None:
+            text, output, cut = _cut_to(text, room)
+            parts.append({"text": text})
+        for tool_name, args in reply.tool_calls:
+            parts.append({"functionCall": {"name": tool_name, "args": args}})
+        width, height = self._gemini_output_size(model, config)
+        thought_images = reply.thought_images
+        if thought_images is None:
+            thought_images = 1 if count and name.startswith("gemini-3") else 0
+        for _ in range(thought_images if count else 0):
+            # rw §4: interim ``thought: true`` images before the final render (a flat draft here).
+            draft = make_draft(width, height)
+            parts.append(
+                {
+                    "inlineData": {"mimeType": "image/png", "data": base64.b64encode(draft).decode()},
+                    "thought": True,
+                }
+            )
         for _ in range(count):
-            data = reply.image or make_image(*_gemini_image_size(config))
+            data = reply.image or make_image(width, height)
             parts.append(
                 {"inlineData": {"mimeType": sniff_mime(data), "data": base64.b64encode(data).decode()}}
             )
-        return parts
+        if name.startswith("gemini-3") and parts:
+            # rw §3: Gemini 3 signs the last part (the final image on image models).
+            parts[-1]["thoughtSignature"] = base64.b64encode(b"fake-thought-signature").decode()
+        return parts, output, cut
+
+    @staticmethod
+    def _gemini_output_size(model: models.GeminiModel, config: Mapping[str, Any]) -> tuple[int, int]:
+        image_config = _field(config, "imageConfig") or {}
+        aspect = str(_field(image_config, "aspectRatio") or "1:1")
+        return models.gemini_image_size(model, aspect, _image_size_setting(config))
 
     def _gemini_stream(self, answer: dict[str, Any], reply: Reply) -> Response:
         """SSE: the first text part alone, then the rest with finishReason and usage (providers.md §2.4)."""
@@ -690,6 +751,12 @@ class FakeProviderServer:
         error = openai_error(401, "invalid_api_key", "You didn't provide an API key.")
         return JSONResponse(error.body, status_code=401)
 
+    @staticmethod
+    def _openai_refusal(reply: Reply) -> Response:
+        # OpenAI's headers on every reply (rw §0), here on the refusals the rules produce.
+        headers = {"x-request-id": "req_fake", "openai-version": "2020-10-01", "openai-processing-ms": "12"}
+        return JSONResponse(reply.body, status_code=reply.status, headers=headers | reply.headers)
+
     async def _images_generate(self, request: Request) -> Response:
         try:
             body = json.loads(await request.body() or b"{}")
@@ -708,6 +775,8 @@ class FakeProviderServer:
         )
         if (denied := self._openai_unauthorized(request)) is not None:
             return denied
+        if (refusal := _first(rule(body, []) for rule in models.IMAGES_GENERATE_RULES)) is not None:
+            return self._openai_refusal(refusal)
         reply = self._next("images_generate")
         if not await self._delay(request, reply):
             return Response(status_code=499)
@@ -741,17 +810,19 @@ class FakeProviderServer:
         if not sources:
             error = openai_error(400, None, "Missing required parameter: 'image'.")
             return JSONResponse(error.body, status_code=400)
+        if (refusal := _first(rule(fields, files) for rule in models.IMAGES_EDIT_RULES)) is not None:
+            return self._openai_refusal(refusal)
         reply = self._next("images_edit")
         if not await self._delay(request, reply):
             return Response(status_code=499)
-        try:
-            with Image.open(io.BytesIO(sources[0].data)) as source:
-                fallback = source.size
-        except OSError:
-            error = openai_error(400, "invalid_image", "Invalid image file or mode for image 1.")
-            return JSONResponse(error.body, status_code=400)
+        with Image.open(io.BytesIO(sources[0].data)) as source:
+            fallback = source.size
         size = _openai_size(fields.get("size"), fallback)
-        return self._finish(reply, self._images_answer(fields, size, int(fields.get("n") or 1), reply))
+        # Input image tokens: estimate, the same table as output at low quality per source image.
+        params = fields | {
+            "image_tokens": str(models.openai_image_tokens(fields.get("model", ""), fallback, "low"))
+        }
+        return self._finish(reply, self._images_answer(params, size, int(fields.get("n") or 1), reply))
 
     def _images_answer(
         self, params: Mapping[str, Any], size: tuple[int, int], n: int, reply: Reply
@@ -763,20 +834,26 @@ class FakeProviderServer:
             else [{"b64_json": base64.b64encode(reply.image or make_image(*size, fmt)).decode()}]
         )
         prompt_tokens = _word_count([str(params.get("prompt", ""))])
+        quality = str(params.get("quality") or "auto")
+        per_image = models.openai_image_tokens(str(params.get("model") or ""), size, quality)
+        input_images = 0
+        if "image_tokens" in params:  # edits: the source costs input image tokens (rw §7)
+            input_images = int(params["image_tokens"])
+        # rw §7 [SDK images_response.py]: created, background, output_format, quality, size, usage.
         return {
             "created": int(time.time()),
             "background": params.get("background") or "opaque",
             "output_format": fmt,
-            "quality": params.get("quality") or "auto",
+            "quality": "medium" if quality == "auto" else quality,
             "size": f"{size[0]}x{size[1]}",
             "data": data * n,
             "usage": reply.usage
             or {
-                "input_tokens": prompt_tokens,
-                "input_tokens_details": {"image_tokens": 0, "text_tokens": prompt_tokens},
-                "output_tokens": 1056 * n,
-                "total_tokens": prompt_tokens + 1056 * n,
-                "output_tokens_details": {"image_tokens": 1056 * n, "text_tokens": 0},
+                "input_tokens": prompt_tokens + input_images,
+                "input_tokens_details": {"image_tokens": input_images, "text_tokens": prompt_tokens},
+                "output_tokens": per_image * n,
+                "total_tokens": prompt_tokens + input_images + per_image * n,
+                "output_tokens_details": {"image_tokens": per_image * n, "text_tokens": 0},
             },
         }
 
@@ -798,6 +875,8 @@ class FakeProviderServer:
         )
         if (denied := self._openai_unauthorized(request)) is not None:
             return denied
+        if (refusal := _first(rule(body) for rule in models.CHAT_RULES)) is not None:
+            return self._openai_refusal(refusal)
         reply = self._next("chat_completions")
         if not await self._delay(request, reply):
             return Response(status_code=499)
@@ -828,13 +907,31 @@ class FakeProviderServer:
                 for i, (name, args) in enumerate(reply.tool_calls)
             ]
         finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
-        prompt_tokens = _word_count([json.dumps(m.get("content")) for m in body.get("messages") or []])
-        completion_tokens = _word_count([content or ""])
+        prompt = [str(w) for m in body.get("messages") or [] for w in json.dumps(m.get("content")).split()]
+        cached = reply.cached_tokens
+        if cached is None:
+            # Prompt caching: prefixes of 1024+ tokens, counted in 128-token steps (estimate of the
+            # documented behaviour; the reference gives the field, rw §8).
+            shared = self._cached_prefix(f"openai:{body.get('model')}", prompt, 1024)
+            cached = shared // 128 * 128
+        reasoning = reply.thoughts if reply.thoughts is not None else models.openai_reasoning_spend(body)
+        cap = int(body.get("max_completion_tokens") or body.get("max_tokens") or models.DEFAULT_OUTPUT_CAP)
+        completion = 0
+        if reasoning >= cap:
+            # rw §8 [REAL measurements]: 200, finish "length", empty content, all of it reasoning.
+            reasoning, content, finish = cap, "", "length"
+            message["content"] = content
+        elif content is not None:
+            content, completion, cut = _cut_to(content, cap - reasoning)
+            message["content"] = content
+            if cut:
+                finish = "length"
         choices = (
             []
             if reply.empty
             else [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]
         )
+        prompt_tokens = max(1, len(prompt))
         return {
             "id": "chatcmpl-fake",
             "object": "chat.completion",
@@ -844,8 +941,15 @@ class FakeProviderServer:
             "usage": reply.usage
             or {
                 "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
+                "completion_tokens": completion + reasoning,
+                "total_tokens": prompt_tokens + completion + reasoning,
+                "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
+                "completion_tokens_details": {
+                    "reasoning_tokens": reasoning,
+                    "audio_tokens": 0,
+                    "accepted_prediction_tokens": 0,
+                    "rejected_prediction_tokens": 0,
+                },
             },
         }
 

@@ -205,9 +205,7 @@ def test_a_drawing_that_fails_is_reported_and_the_turn_still_stands(
 
     body = response.json()
     assert response.status_code == 200, body
-    assert (
-        body["drawing"]["status"] == "failed" and body["drawing"]["problem"]["code"] == "upstream_error"
-    )
+    assert body["drawing"]["status"] == "failed" and body["drawing"]["problem"]["code"] == "upstream_error"
     assert body["images"] == [] and "could not make the picture" in body["response"]
 
 

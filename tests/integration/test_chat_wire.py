@@ -260,7 +260,7 @@ def test_a_reference_photo_is_sent_as_a_reference_and_the_room_photo_is_edited(
         "/chat/", data={"message": "دي الصالة بتاعتي"}, files={"image": ("room.jpg", room, "image/jpeg")}
     )
     owner = {OWNER: first.headers[OWNER]}
-    drawing = {
+    drawing: dict[str, Any] = {
         "operation": "reference", "prompt": "Restyle the room after the reference photo.", "style": None,
         "room_type": None, "regions": [], "colour": None, "material": None, "room_photo": None,
         "reference_photo": 1,
@@ -289,7 +289,7 @@ def test_a_reference_photo_is_sent_as_a_reference_and_the_room_photo_is_edited(
 def test_a_failed_drawing_is_reported_not_dropped(
     chat_client: TestClient, provider_env: Any, fake_providers: Any, instant_retry_policy: Any
 ) -> None:
-    drawing = {
+    drawing: dict[str, Any] = {
         "operation": "generate", "prompt": "A modern living room.", "style": "modern", "room_type": None,
         "regions": [], "colour": None, "material": None, "room_photo": None, "reference_photo": None,
     }  # fmt: skip

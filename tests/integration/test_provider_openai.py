@@ -106,7 +106,8 @@ def test_generate_sends_the_documented_json_and_decodes_the_image(oai, fake_prov
     with Image.open(io.BytesIO(image.data)) as picture:
         assert (picture.format, picture.size) == ("JPEG", (1536, 1024))
     assert (result.provider, result.model) == ("openai", "gpt-image-2.5-sunburst")
-    assert result.usage.images == 1 and result.usage.output_tokens == 1056
+    # gpt-image-2 medium is 1756 tokens at 1024x1024 (rw §7); 1536x1024 is 1.5 times the pixels: 2634.
+    assert result.usage.images == 1 and result.usage.output_tokens == 2634
 
 
 def test_generate_n_returns_every_image(oai, fake_providers):
@@ -128,7 +129,7 @@ def test_edit_sends_image_mask_and_prompt_as_multipart(oai, fake_providers):
     assert request.form == {
         "model": "gpt-image-2.5-sunburst",
         "prompt": "Repaint the walls sage green; keep the furniture and layout unchanged.",
-        "size": "96x64",
+        "size": "992x672",  # the API's minimum pixel count; the service resizes the result back
         "quality": "medium",
         "output_format": "webp",
     }
@@ -169,7 +170,9 @@ def test_chat_sends_system_history_and_image_as_data_url(oai, fake_providers):
     assert request.path == "/v1/chat/completions"
     body = request.json
     assert body["model"] == "gpt-5.4-mini"
-    assert body["max_completion_tokens"] == 300
+    # A reasoning model: the answer's 300 tokens plus room for reasoning, and an explicit effort.
+    assert body["max_completion_tokens"] == 300 + 2048
+    assert body["reasoning_effort"] == "low"
     messages = body["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert messages[0]["content"] == "You are an interior design assistant."
@@ -458,7 +461,7 @@ def test_every_call_logs_provider_model_latency_usage_and_outcome(oai, fake_prov
         ("openai", "gpt-image-2.5-sunburst", "generate", "ok", 2),
         ("openai", "gpt-5.4-mini", "chat", "upstream_quota_exhausted", 0),
     ]
-    assert calls[0].output_tokens == 2112
+    assert calls[0].output_tokens == 2 * 2634  # two 1536x1024 images at 2634 tokens each (see above)
 
 
 @pytest.mark.parametrize(
@@ -470,7 +473,9 @@ def test_every_call_logs_provider_model_latency_usage_and_outcome(oai, fake_prov
         (7680, 4320, "3840x2160"),  # 8K 16:9 scales down to the 4K maximum
         (4000, 1000, "2976x992"),  # 4:1 trimmed to 3:1, then snapped without passing 3:1
         (1000, 4000, "992x2976"),
-        (96, 64, "96x64"),
+        # Below gpt-image-2's 655,360-pixel minimum (rw §7): scaled by sqrt(655360 / (96*64)) = 10.33,
+        # 991.5 -> 992 and 661.1 -> 672 (each rounded up to 16): 992*672 = 666,624 pixels.
+        (96, 64, "992x672"),
     ],
 )
 def test_image_size_fits_the_api_limits(width, height, expected):

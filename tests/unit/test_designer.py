@@ -159,8 +159,8 @@ def test_the_instruction_knows_egyptian_finishing_and_asks_before_it_designs() -
     text = designer_instruction()
     for term in ("محارة", "نص تشطيب", "لوكس", "سوبر لوكس", "بحري", "قبلي", "AC pre-piping", "صالة"):
         assert term in text, term
-    for term in CLIMATE:
-        assert term.ar in text
+    for climate in CLIMATE:
+        assert climate.ar in text
     assert "at most two questions" in text and "Never invent dimensions" in text
     assert "Franco-Arabic" in text and "amend" in text and "reference" in text
     assert designer_instruction() is designer_instruction()  # built once, a stable prefix

@@ -238,7 +238,8 @@ def test_rooms_keep_the_users_words_sizes_and_finishes() -> None:
 
 def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
     result = chat(
-        "My flat is bare brick. Reception 6x4 with no drop ceiling, bathroom 2x1.8 tiled to the ceiling, budget 150k"
+        "My flat is bare brick. Reception 6x4 with no drop ceiling, "
+        "bathroom 2x1.8 tiled to the ceiling, budget 150k"
     )
     plan = structured(result)["plan"]
     rooms = {r["name"]: r for r in plan["rooms"]}

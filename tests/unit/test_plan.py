@@ -162,7 +162,7 @@ def test_a_text_only_reply_is_valid() -> None:
 
 
 def test_an_all_null_amendment_is_no_amendment() -> None:
-    data = {
+    data: dict[str, Any] = {
         "reply": "تمام",
         "questions": [],
         "plan": None,
@@ -262,7 +262,8 @@ def test_in_a_one_room_plan_the_floor_is_that_rooms_floor() -> None:
     one = PlanDraft(
         style="modern", summary="x", rooms=[PlanRoom(name="صالة", type="living_room", area_m2=20)]
     )
-    amended = apply_amendment(one, Amendment(rooms=[RoomPatch(name="the floor", floor="vinyl")]))  # type: ignore[arg-type]
+    patch = RoomPatch.model_validate({"name": "the floor", "floor": "vinyl"})
+    amended = apply_amendment(one, Amendment(rooms=[patch]))
     assert amended.rooms[0].floor is not None and amended.rooms[0].floor.type == "vinyl"
 
 

@@ -57,12 +57,30 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "upstream_rejected_request": (502, "The AI provider rejected the request"),
     "upstream_empty_response": (502, "The AI provider returned nothing"),
     "upstream_invalid_response": (502, "The AI provider returned an unusable answer"),
+    "upstream_truncated": (502, "The AI provider ran out of room before answering"),
+    "image_not_generated": (422, "The image model could not make this image"),
     # platform
     "config_unavailable": (503, "Configuration is unavailable"),
     "dependency_unavailable": (503, "A storage dependency is unavailable"),
     "storage_unavailable": (503, "Storage is unavailable"),
     "internal_error": (500, "Internal error"),
 }
+
+
+# Codes a later attempt can cure: the provider or a dependency was busy, slow or briefly down. The
+# job worker retries only these; anything else (a rejected request, an unusable answer, an
+# exhausted quota, a block) fails the same way again, and each provider retry is another paid call.
+RETRYABLE_CODES = frozenset(
+    {
+        "upstream_rate_limited",
+        "upstream_error",
+        "upstream_timeout",
+        "upstream_empty_response",
+        "config_unavailable",
+        "dependency_unavailable",
+        "storage_unavailable",
+    }
+)
 
 
 class ProblemError(Exception):

@@ -45,6 +45,12 @@ class Settings(BaseModel):
     gemini_api_version: str = "v1beta"
     openai_chat_model: str = "gpt-5.4-mini"
     openai_image_model: str = "gpt-image-2.5-sunburst"
+    # Reasoning (provider-realworld.md §3, §8): thinking tokens count inside the output cap, so chat
+    # sends each family an explicit setting and a cap of the answer's room plus the reasoning room.
+    gemini_thinking_level: Literal["minimal", "low", "medium", "high"] = "low"  # Gemini 3.x
+    gemini_thinking_budget: int = 512  # Gemini 2.5, in tokens (2.5 Pro: 128 at least)
+    openai_reasoning_effort: Literal["minimal", "low", "medium", "high"] = "low"  # gpt-5.x, o-series
+    reasoning_output_tokens: int = 2048  # reasoning room where a level (not a budget) is sent
     gemini_api_key: str | None = None
     openai_api_key: str | None = None
     gemini_api_key_param: str | None = None
@@ -143,11 +149,10 @@ def get_settings() -> Settings:
 
 
 def reset_settings() -> None:
-    """Forget the cached settings (tests, and SnapStart restores)."""
+    """Forget the cached settings (tests, and SnapStart restores). Cached secrets go with them:
+    ``secrets`` keeps its cache only while ``get_settings()`` returns the object it was read with
+    (secrets may use settings, never the reverse)."""
     get_settings.cache_clear()
-    from shatably import secrets
-
-    secrets.clear_cache()
 
 
 def is_lambda() -> bool:

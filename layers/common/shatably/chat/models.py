@@ -55,7 +55,9 @@ class ChatResponse(BaseModel):
     usage: Usage
     finish_reason: str | None = None
     truncated: bool = Field(
-        default=False, description="The answer was cut at the output limit; the previous plan stands"
+        default=False,
+        description="The answer stopped at the model's output limit: the text that arrived is shown "
+        "and the previous plan stands",
     )
 
 

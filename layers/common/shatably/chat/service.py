@@ -43,6 +43,8 @@ from shatably.web.deps import Deadline
 if TYPE_CHECKING:
     from shatably.estimate.models import Estimate
 
+# An answer that stopped at the output cap (Gemini MAX_TOKENS/CONTINUATION, OpenAI "length").
+TRUNCATED_FINISH_REASONS = frozenset({"MAX_TOKENS", "CONTINUATION"})
 _TOKENS_PER_IMAGE = 260  # what one provider-ready photo costs the model, roughly
 _CHARS_PER_TOKEN = 3.5
 # Drawing inline needs the image model's time on top of the chat call; below this, it becomes a job.
@@ -131,69 +133,75 @@ def _stored_input(media: MediaStore, owner: str, image_id: str) -> ImageInput:
     return ImageInput(data=media.image_bytes(record), mime_type=record.mime_type)
 
 
+# The tail of a JSON string cut inside a \\u escape (a partial one, or a high surrogate whose pair
+# was cut off).
+_CUT_UNICODE = re.compile(r"(?:\\u[dD][89abAB][0-9a-fA-F]{2})?(?:\\u[0-9a-fA-F]{0,3})?$")
+_REPLY_START = re.compile(r'"reply"\s*:\s*"')
+
+
+def cut_reply_text(text: str) -> str:
+    """What the designer said before an answer was cut at the output cap.
+
+    Plain text stands as it came. A structured answer arrives as JSON cut mid-way
+    (``{"reply": "Paint the walls sa``): its ``reply`` string so far is the usable text, and
+    anything after it (the plan) is dropped rather than trusted half-written.
+    """
+    if not text.lstrip().startswith("{"):
+        return text.strip()
+    start = _REPLY_START.search(text)
+    if start is None:
+        return ""
+    raw: list[str] = []
+    escaped = False
+    for char in text[start.end() :]:
+        if char == '"' and not escaped:
+            break
+        escaped = char == "\\" and not escaped
+        raw.append(char)
+    if escaped:
+        raw.pop()  # a lone backslash: the rest of its escape was cut off
+    body = _CUT_UNICODE.sub("", "".join(raw))
+    try:
+        return str(json.loads(f'"{body}"')).strip()
+    except ValueError:
+        return ""
+
+
 async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, DesignerReply | None]:
     """Ask the designer; invalid structured output gets one retry, then the plain text stands.
 
-    An answer cut at the output cap is not retried: the same request would be cut again.
+    An answer cut at the output cap is never asked again (the same request is cut the same way,
+    and paid twice): what it said stands, without a plan.
     """
     provider = chat_provider()
     result = await provider.chat(request)
+    if result.truncated:
+        count("DesignerReplyTruncated")
+        text = cut_reply_text(result.text)
+        if not text:
+            raise ProblemError("upstream_truncated")
+        return replace(result, text=text), None
     for attempt in (1, 2):
         try:
             return result, parse_designer_reply(result.structured or {})
         except ValueError:
             count("DesignerReplyInvalid", attempt=str(attempt))
-            if attempt == 2 or deadline.remaining() < 5 or _cut(result):
+            if attempt == 2 or deadline.remaining() < 5:
                 break
             result = await provider.chat(replace(request, timeout=deadline.remaining() - 1))
     logger.info("designer reply had no usable structure; answering with text only")
     return result, None
 
 
-def _cut(result: ChatResult) -> bool:
-    return result.finish_reason == "MAX_TOKENS"
-
-
-_REPLY_FIELD = re.compile(r'"reply"\s*:\s*"')
-
-
 def readable_text(text: str, lang: Lang) -> str:
-    """What to show of an answer that has no usable structure: never raw JSON.
+    """What to show of an answer without a usable structure: never raw JSON.
 
-    A structured answer cut at the cap is a JSON object missing its end; its ``reply`` string is
-    read up to the cut. Without one, the user gets a short note instead of braces and keys.
+    A JSON answer that did not fit the schema still has its ``reply``; without one, the user gets
+    a short note instead of braces and keys.
     """
-    stripped = text.strip()
-    if not stripped.startswith(("{", "```")):
+    if not text.lstrip().startswith("{"):
         return text
-    match = _REPLY_FIELD.search(stripped)
-    if match:
-        fragment = stripped[match.end() :]
-        decoded = _json_string_prefix(fragment)
-        if decoded.strip():
-            return decoded
-    return _CUT_NOTE[lang]
-
-
-def _json_string_prefix(fragment: str) -> str:
-    """The longest decodable prefix of a JSON string body (up to its closing quote or the cut)."""
-    out: list[str] = []
-    i = 0
-    while i < len(fragment):
-        ch = fragment[i]
-        if ch == '"':
-            break
-        if ch == "\\":
-            escape = fragment[i : i + 6] if fragment[i + 1 : i + 2] == "u" else fragment[i : i + 2]
-            try:
-                out.append(json.loads(f'"{escape}"'))
-            except json.JSONDecodeError:
-                break  # the cut fell inside an escape
-            i += len(escape)
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return cut_reply_text(text) or _CUT_NOTE[lang]
 
 
 _CUT_NOTE: dict[Lang, str] = {
@@ -246,7 +254,7 @@ async def converse(
         lang=lang,
     )
     result, reply = await _ask(request, deadline)
-    truncated = reply is None and _cut(result)
+    truncated = result.truncated
     text = reply.reply if reply else readable_text(result.text, lang)
     if not text.strip():
         raise ProblemError("upstream_empty_response")
@@ -577,7 +585,8 @@ def render(media: MediaStore, turn: ChatTurn, usage: Usage | None = None) -> Cha
         changes=outcome.get("changes", []),
         questions=outcome.get("questions", []),
         drawing=outcome.get("drawing"),
-        truncated=outcome.get("truncated", False),
+        # Turns stored before outcomes existed: the finish reason tells.
+        truncated=outcome.get("truncated", record.finish_reason in TRUNCATED_FINISH_REASONS),
         images=[media.view(r) for r in turn.drawn],
         jobs=turn.jobs,
         attachments=[media.view(r) for r in turn.attachments],

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shatably import billing
-from shatably.errors import ProblemError
+from shatably.errors import RETRYABLE_CODES, ProblemError
 from shatably.jobs.models import JobMessage
 from shatably.observability import count, logger
 from shatably.settings import get_settings
@@ -142,7 +142,9 @@ async def run(
             result = await studio.edit(media, owner, edit_request, source, deadline, job_id=job_id)
     except (ProblemError, ValidationError) as exc:
         problem = exc if isinstance(exc, ProblemError) else ProblemError("validation_failed")
-        retryable = problem.status >= 500 and problem.code != "upstream_auth_failed"
+        # Only a failure a later attempt can cure goes back to the queue: a rejected request, an
+        # unusable answer or an exhausted quota would fail again, each attempt a paid call.
+        retryable = problem.code in RETRYABLE_CODES
         if retryable and receive_count < max_receives:
             _finish(media, running, "queued", error=problem.to_body())
             raise  # the queue redelivers after its visibility timeout

@@ -48,12 +48,23 @@ class ToolCall:
 
 @dataclass
 class Usage:
+    """Tokens as billed. ``output_tokens`` includes ``reasoning_tokens`` (thinking is billed as
+    output); ``input_tokens`` includes ``cached_tokens`` (served from the provider's prompt cache)."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     images: int = 0
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens, "images": self.images}
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "images": self.images,
+            "reasoning_tokens": self.reasoning_tokens,
+            "cached_tokens": self.cached_tokens,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,7 @@ class ChatRequest:
     history: tuple[ChatMessage, ...]  # earlier turns, oldest first
     message: ChatMessage  # the new user turn
     timeout: float  # seconds left for this call (the request deadline)
-    max_output_tokens: int = 2048
+    max_output_tokens: int = 2048  # room for the answer itself; adapters add room for reasoning
     response_schema: dict[str, Any] | None = None  # JSON schema -> structured output
     tools: tuple[ToolSpec, ...] = ()
     lang: str | None = None  # "ar" | "en": a hint for the offline provider
@@ -77,6 +88,9 @@ class ChatResult:
     tool_calls: list[ToolCall] = field(default_factory=list)
     finish_reason: str | None = None  # e.g. "STOP", "MAX_TOKENS"
     usage: Usage = field(default_factory=Usage)
+    # The answer stopped at the output cap with text to show: ``structured`` is None (a cut JSON
+    # object cannot be trusted) and ``text`` is what arrived.
+    truncated: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +31,7 @@ import httpx2
 import pydantic
 from aws_lambda_powertools.metrics import MetricUnit
 
+from shatably.errors import RETRYABLE_CODES as _TRANSIENT_CODES
 from shatably.errors import ProblemError
 from shatably.observability import count, fingerprint, logger, metrics
 from shatably.providers.base import ImageInput, Usage
@@ -39,9 +41,12 @@ if TYPE_CHECKING:
 
 Stage = Literal["input", "output"]
 
-# Failures worth a second attempt (F1, F2, F8). Quota, auth, rejected requests and content blocks
-# fail the same way again, and a block retried is a block paid for twice (T19).
-RETRYABLE_CODES = frozenset({"upstream_rate_limited", "upstream_error", "upstream_empty_response"})
+# Failures worth a second attempt inside one request (F1, F2, F8): the transient codes, less a
+# timeout (the deadline is spent). Quota, auth, rejected requests, truncation and content blocks fail
+# the same way again, and a block retried is a block paid for twice (T19).
+RETRYABLE_CODES = _TRANSIENT_CODES & frozenset(
+    {"upstream_rate_limited", "upstream_error", "upstream_empty_response"}
+)
 
 # Retry-After sent to our caller when the provider gave no hint.
 _DEFAULT_RETRY_AFTER = {"upstream_rate_limited": 5, "upstream_quota_exhausted": 60}
@@ -57,10 +62,12 @@ _GEMINI_BLOCK_FINISH = frozenset(
         "IMAGE_SAFETY",
         "IMAGE_PROHIBITED_CONTENT",
         "IMAGE_RECITATION",
-        "NO_IMAGE",
         "MODEL_ARMOR",
     }
 )
+# The answer stopped at a token limit: what came before it stands, if there is any (MAX_TOKENS), or
+# generation was cut for a continuation request we do not make (CONTINUATION; SDK FinishReason).
+GEMINI_TRUNCATED_FINISH = frozenset({"MAX_TOKENS", "CONTINUATION"})
 # Finish reasons that mean the model produced something we cannot use as an answer.
 _GEMINI_MALFORMED_FINISH = frozenset(
     {"MALFORMED_FUNCTION_CALL", "MALFORMED_RESPONSE", "UNEXPECTED_TOOL_CALL", "TOO_MANY_TOOL_CALLS"}
@@ -69,6 +76,11 @@ _OPENAI_BLOCK_CODES = frozenset({"moderation_blocked", "content_policy_violation
 _OPENAI_QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 _GEMINI_AUTH_REASONS = frozenset({"API_KEY_INVALID", "API_KEY_EXPIRED", "API_KEY_SERVICE_BLOCKED"})
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+# OpenAI's 429 message: "Please try again in 18.642s" / "in 174ms" (provider-realworld.md §6).
+_TRY_AGAIN_IN = re.compile(r"try again in (\d+(?:\.\d+)?)(ms|s)\b")
+# Free-tier daily quotas reset at midnight Pacific time (provider-realworld.md §1); without a tz
+# database (a minimal runtime), Pacific standard time is close enough for a Retry-After.
+_PACIFIC_STANDARD = timezone(timedelta(hours=-8))
 
 
 class UpstreamProblem(ProblemError):
@@ -141,6 +153,22 @@ def empty_response() -> UpstreamProblem:
 def invalid_response() -> UpstreamProblem:
     return UpstreamProblem(
         "upstream_invalid_response", "The AI provider returned an answer that could not be used."
+    )
+
+
+def truncated() -> UpstreamProblem:
+    """The output cap was reached before any answer text: the same request would end the same way."""
+    return UpstreamProblem(
+        "upstream_truncated", "The AI provider used its whole output allowance before answering."
+    )
+
+
+def image_not_generated(reason: str) -> UpstreamProblem:
+    """An image model's own failure for this prompt (Gemini ``IMAGE_OTHER``): rephrasing may help."""
+    return UpstreamProblem(
+        "image_not_generated",
+        "The image model could not make an image from this request. Try describing it differently.",
+        extra={"reason": reason.lower()},
     )
 
 
@@ -234,6 +262,53 @@ def gemini_retry_delay(body: Any) -> float | None:
     return None
 
 
+def gemini_quota_ids(body: Any) -> list[str]:
+    """Every ``QuotaFailure`` violation's ``quotaId`` (provider-realworld.md §1)."""
+    return [
+        str(violation.get("quotaId", ""))
+        for detail in _gemini_error_details(body)
+        if _detail_type(detail) == "QuotaFailure"
+        for violation in detail.get("violations") or []
+        if isinstance(violation, Mapping)
+    ]
+
+
+def gemini_daily_quota(body: Any) -> bool:
+    """True when a 429 is a per-day quota (or a model with no free quota at all), not a rate limit.
+
+    Only ``quotaId`` tells the two apart (``…PerDay…`` vs ``…PerMinute…``): the metric is the same
+    and a per-day 429 carries a short ``RetryInfo`` too (provider-realworld.md §1c). ``limit: 0`` in
+    the message is a refusal: the model is not on this tier (§1e).
+    """
+    if any("PerDay" in quota_id for quota_id in gemini_quota_ids(body)):
+        return True
+    error = body.get("error", body) if isinstance(body, Mapping) else None
+    message = str(error.get("message", "")) if isinstance(error, Mapping) else ""
+    return re.search(r"\blimit: 0\b", message) is not None
+
+
+def seconds_to_daily_reset(now: datetime | None = None) -> float:
+    """Seconds until the next midnight, Pacific time, when Gemini's daily quotas reset."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        pacific: Any = ZoneInfo("America/Los_Angeles")
+    except Exception:  # no tz database in this runtime
+        pacific = _PACIFIC_STANDARD
+    local = (now or datetime.now(UTC)).astimezone(pacific)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1.0, (midnight - local).total_seconds())
+
+
+def openai_message_delay(message: str) -> float | None:
+    """The wait in an OpenAI rate-limit message ("Please try again in 18.642s"), when no header says."""
+    match = _TRY_AGAIN_IN.search(message)
+    if match is None:
+        return None
+    value = float(match[1])
+    return value / 1000 if match[2] == "ms" else value
+
+
 # --------------------------------------------------------------------------- Gemini
 
 
@@ -244,15 +319,19 @@ def from_gemini_exception(exc: Exception) -> UpstreamProblem | None:
     if not isinstance(exc, errors.APIError):
         return from_transport_error(exc)
     details = _gemini_error_details(exc.details)
-    detail_types = {_detail_type(d) for d in details}
     reasons = {str(d.get("reason", "")) for d in details if _detail_type(d) == "ErrorInfo"}
     if reasons & _GEMINI_AUTH_REASONS:
         return auth_failed()  # a bad key arrives as 400 INVALID_ARGUMENT, not 401
+    status = int(exc.code or 500)
+    if status == 429 and gemini_daily_quota(exc.details):
+        # A short RetryInfo on a daily quota would only buy another refusal: wait for the reset.
+        return quota_exhausted(seconds_to_daily_reset())
     headers = exc.response.headers if exc.response is not None else {}
     delay = gemini_retry_delay(exc.details)
     if delay is None:
         delay = retry_delay_from_headers(headers)
-    return from_status(int(exc.code or 500), retry_delay=delay, quota="QuotaFailure" in detail_types)
+    # A per-minute QuotaFailure (with its RetryInfo) is a rate limit: worth one wait and a retry.
+    return from_status(status, retry_delay=delay)
 
 
 def check_gemini_response(
@@ -274,11 +353,19 @@ def check_gemini_response(
         raise content_blocked("output", finish)
     if finish in _GEMINI_MALFORMED_FINISH:
         raise invalid_response()
-    parts = candidate.content.parts if candidate.content is not None else None
+    if finish == "IMAGE_OTHER":
+        raise image_not_generated(finish)  # "could not generate the image based on the prompt" (§4)
+    # Interim thought parts (``thought: true``: summaries, draft images) are never the answer (§4).
+    every_part = candidate.content.parts if candidate.content is not None else None
+    parts = [p for p in every_part or [] if not p.thought]
     if not parts:
+        # The cap was spent on thinking (§3): the same request ends the same way; not retried.
+        if finish in GEMINI_TRUNCATED_FINISH:
+            raise truncated()
         raise empty_response()
     if want_image and not any(p.inline_data is not None and p.inline_data.data for p in parts):
-        # Text alone from an image model: it declined or only commented (providers.md §2.6).
+        # Text alone from an image model (NO_IMAGE, or no reason given): it declined or only
+        # commented (providers.md §2.6); not a safety block, and another attempt may draw.
         raise empty_response()
     return parts, finish
 
@@ -298,8 +385,13 @@ def from_openai_exception(exc: Exception) -> UpstreamProblem | None:
         code = str(exc.code or "")
         if code in _OPENAI_BLOCK_CODES:
             return content_blocked("input", code)  # the safety system refused the request (T19)
+        # insufficient_quota is a 429 too, but only billing can end it: never retried (§6).
         quota = code in _OPENAI_QUOTA_CODES or str(exc.type or "") in _OPENAI_QUOTA_CODES
         delay = retry_delay_from_headers(exc.response.headers)
+        if delay is None and exc.status_code == 429 and not quota:
+            error = exc.body.get("error", exc.body) if isinstance(exc.body, Mapping) else None
+            if isinstance(error, Mapping):
+                delay = openai_message_delay(str(error.get("message", "")))
         return from_status(exc.status_code, retry_delay=delay, quota=quota)
     if isinstance(exc, openai.APITimeoutError):
         return timed_out()
@@ -387,6 +479,8 @@ def record_call(
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
         "images": usage.images,
+        "reasoning_tokens": usage.reasoning_tokens,
+        "cached_tokens": usage.cached_tokens,
     }
     if finish_reason:
         fields["finish_reason"] = finish_reason
@@ -404,6 +498,11 @@ def record_call(
     if usage.input_tokens or usage.output_tokens:
         count("ProviderInputTokens", usage.input_tokens)
         count("ProviderOutputTokens", usage.output_tokens)
+    if usage.reasoning_tokens:
+        count("ProviderReasoningTokens", usage.reasoning_tokens)
+    if usage.cached_tokens:
+        # With ProviderInputTokens, the share of prompts the providers' caches served (issue 13, 5).
+        count("ProviderCachedTokens", usage.cached_tokens)
     if usage.images:
         count("ProviderImages", usage.images)
     if retries:

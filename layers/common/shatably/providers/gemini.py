@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from google import genai
@@ -116,9 +116,36 @@ def _usage(response: types.GenerateContentResponse, images: int = 0) -> Usage:
     meta = response.usage_metadata
     if meta is None:
         return Usage(images=images)
-    # Thinking tokens are billed as output, so they count toward the output.
-    output = (meta.candidates_token_count or 0) + (meta.thoughts_token_count or 0)
-    return Usage(input_tokens=meta.prompt_token_count or 0, output_tokens=output, images=images)
+    # Thinking tokens are billed as output, so they count toward the output; cached tokens are
+    # already inside promptTokenCount (provider-realworld.md §5).
+    thoughts = meta.thoughts_token_count or 0
+    return Usage(
+        input_tokens=meta.prompt_token_count or 0,
+        output_tokens=(meta.candidates_token_count or 0) + thoughts,
+        images=images,
+        reasoning_tokens=thoughts,
+        cached_tokens=meta.cached_content_token_count or 0,
+    )
+
+
+def thinking(model: str, settings: Settings, answer_tokens: int) -> tuple[types.ThinkingConfig | None, int]:
+    """The thinking setting for ``model``'s family, and an output cap that leaves the answer its room.
+
+    Thinking counts against ``maxOutputTokens`` (provider-realworld.md §3): Gemini 3.x takes a
+    ``thinkingLevel`` (a budget of 0 is refused: "only works in thinking mode"), 2.5 a
+    ``thinkingBudget`` (a level is refused there, and 2.5 Pro needs at least 128). Other models get
+    no thinking setting and the answer's cap alone.
+    """
+    name = model.removeprefix("models/")
+    if name.startswith("gemini-3"):
+        level = types.ThinkingLevel(settings.gemini_thinking_level.upper())
+        return types.ThinkingConfig(thinking_level=level), answer_tokens + settings.reasoning_output_tokens
+    if name.startswith("gemini-2.5"):
+        budget = settings.gemini_thinking_budget
+        if "-pro" in name:
+            budget = max(budget, 128)
+        return types.ThinkingConfig(thinking_budget=budget), answer_tokens + budget
+    return None, answer_tokens
 
 
 def _text(parts: Sequence[types.Part]) -> str:
@@ -161,13 +188,15 @@ class GeminiProvider:
             ]
             tools = [types.Tool(function_declarations=declarations)]
         inputs = faults.InputSummary.of(request.message.text, request.message.images)
+        thinking_config, output_cap = thinking(self.model, self.settings, request.max_output_tokens)
         with faults.observe_call(self.name, self.model, "chat", inputs) as record:
             client = _client(self.settings)
 
             async def attempt(seconds_left: float) -> ChatResult:
                 config = types.GenerateContentConfig(
                     system_instruction=request.system or None,
-                    max_output_tokens=request.max_output_tokens,
+                    max_output_tokens=output_cap,
+                    thinking_config=thinking_config,
                     # A JSON schema as the caller wrote it; ``response_schema`` takes Gemini's OpenAPI subset.
                     response_mime_type="application/json" if request.response_schema is not None else None,
                     response_json_schema=request.response_schema,
@@ -195,10 +224,12 @@ class GeminiProvider:
             for p in parts
             if p.function_call is not None
         ]
-        if not text and not tool_calls:
-            raise faults.empty_response()
+        cut = finish_reason in faults.GEMINI_TRUNCATED_FINISH
+        if not text.strip() and not tool_calls:
+            # Nothing to say: the cap went on thinking (a repeat would too), or the answer was empty.
+            raise faults.truncated() if cut else faults.empty_response()
         structured = None
-        if request.response_schema is not None and not tool_calls:
+        if request.response_schema is not None and not tool_calls and not cut:
             structured = _parse_object(text)
         return ChatResult(
             text=text,
@@ -206,9 +237,10 @@ class GeminiProvider:
             model=self.model,
             structured=structured,
             tool_calls=tool_calls,
-            # MAX_TOKENS is not an error: the truncated answer is kept and the reason reported (F8).
+            # A cut answer is not an error: the text that arrived is kept and the reason reported (F8).
             finish_reason=finish_reason,
             usage=_usage(response),
+            truncated=cut and not tool_calls,
         )
 
     # -- images
@@ -217,7 +249,14 @@ class GeminiProvider:
         parts = [types.Part(text=request.prompt)]
         inputs = faults.InputSummary.of(request.prompt)
         return await self._images(
-            "generate", parts, request.width, request.height, request.n, request.timeout, inputs
+            "generate",
+            parts,
+            request.width,
+            request.height,
+            request.n,
+            request.timeout,
+            inputs,
+            seed=request.seed,
         )
 
     async def edit(self, request: EditRequest) -> ImageResult:
@@ -249,6 +288,8 @@ class GeminiProvider:
         n: int,
         budget_seconds: float,
         inputs: faults.InputSummary,
+        *,
+        seed: int | None = None,
     ) -> ImageResult:
         contents = [types.Content(role="user", parts=parts)]
         image_config = types.ImageConfig(
@@ -257,23 +298,32 @@ class GeminiProvider:
         with faults.observe_call(self.name, self.image_model, capability, inputs) as record:
             client = _client(self.settings)
 
-            async def attempt(seconds_left: float) -> ImageResult:
-                config = types.GenerateContentConfig(
-                    response_modalities=["IMAGE", "TEXT"],
-                    image_config=image_config,
-                    automatic_continuation=False,
-                    http_options=_call_options(seconds_left),
-                )
-                response = await self._generate(client, self.image_model, contents, config)
-                return self._image_result(response)
+            def attempt_for(index: int) -> Callable[[float], Awaitable[ImageResult]]:
+                async def attempt(seconds_left: float) -> ImageResult:
+                    config = types.GenerateContentConfig(
+                        response_modalities=["IMAGE", "TEXT"],
+                        image_config=image_config,
+                        # generationConfig.seed, a best effort at the same image again; one per
+                        # request, or n requests with one seed would draw the same picture n times.
+                        seed=None if seed is None else (seed + index) % 2**31,
+                        automatic_continuation=False,
+                        http_options=_call_options(seconds_left),
+                    )
+                    response = await self._generate(client, self.image_model, contents, config)
+                    return self._image_result(response)
+
+                return attempt
 
             # One image per request (image models do not take candidateCount > 1), n requests at once.
             results = await _all(
                 [
                     call_with_retry(
-                        attempt, budget_seconds=budget_seconds, policy=self.retry_policy, record=record
+                        attempt_for(index),
+                        budget_seconds=budget_seconds,
+                        policy=self.retry_policy,
+                        record=record,
                     )
-                    for _ in range(n)
+                    for index in range(n)
                 ]
             )
             images = [r.images[0] for r in results]
@@ -282,6 +332,8 @@ class GeminiProvider:
                 input_tokens=sum(r.usage.input_tokens for r in results),
                 output_tokens=sum(r.usage.output_tokens for r in results),
                 images=len(images),
+                reasoning_tokens=sum(r.usage.reasoning_tokens for r in results),
+                cached_tokens=sum(r.usage.cached_tokens for r in results),
             )
             record.usage = usage
         return ImageResult(
@@ -293,6 +345,7 @@ class GeminiProvider:
         )
 
     def _image_result(self, response: types.GenerateContentResponse) -> ImageResult:
+        # Thought images (drafts from thinking image models) are already left out of ``parts``.
         parts, _ = faults.check_gemini_response(response, want_image=True)
         images = [
             GeneratedImage(data=p.inline_data.data, mime_type=p.inline_data.mime_type or "image/png")
@@ -300,7 +353,8 @@ class GeminiProvider:
             if p.inline_data is not None and p.inline_data.data
         ]
         return ImageResult(
-            images=images[:1],
+            # The last image is the final render ("the last image produced inside thinking", §4).
+            images=images[-1:],
             provider=self.name,
             model=self.image_model,
             text=_text(parts) or None,

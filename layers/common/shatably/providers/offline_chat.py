@@ -86,7 +86,8 @@ _TILE_SIZE = re.compile(r"(\d{2,3})\s*[x×*]\s*(\d{2,3})")
 # Drawing operations from the user's words (the room photo must exist for all but generate).
 _OPERATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("empty", ("فضي", "فضيها", "فضيهالي", "شيل العفش", "شيل الاثاث", "من غير عفش", "empty the room",
-               "empty this room", "empty it", "clear the room", "remove the furniture", "remove all furniture")),
+               "empty this room", "empty it", "clear the room", "remove the furniture",
+               "remove all furniture")),
     ("declutter", ("كركبه", "الكركبه", "رتب", "رتبها", "declutter", "tidy", "clean up")),
     ("stage", ("فرشها", "فرشهالي", "فرش", "افرش", "حط عفش", "stage", "furnish", "add furniture")),
     ("finish", ("شطبها", "شطبهالي", "شطبهولي", "شطب", "تشطبها", "اشطبها", "اشوفها متشطبه", "متشطبه",

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 from collections.abc import Awaitable
 from typing import Any, Final, TypeVar
 from weakref import WeakKeyDictionary
@@ -23,6 +24,7 @@ from openai.types.chat import (
     ChatCompletionFunctionToolParam,
     ChatCompletionMessageParam,
 )
+from openai.types.shared import ReasoningEffort
 from openai.types.shared_params import ResponseFormatJSONSchema
 
 from shatably import secrets
@@ -51,7 +53,11 @@ _EXTENSION = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 _QUALITY: Final = "medium"
 # gpt-image-2 and later take any WxH: multiples of 16, aspect between 1:3 and 3:1, up to 3840x2160.
 _MAX_LONG_SIDE, _MAX_SHORT_SIDE, _MAX_ASPECT = 3840, 2160, 3.0
+_MIN_PIXELS = 655_360
 _FINISH_REASONS = {"stop": "STOP", "length": "MAX_TOKENS", "tool_calls": "TOOL_CALLS"}
+# Reasoning families: they take ``reasoning_effort`` and count reasoning inside
+# ``max_completion_tokens`` (provider-realworld.md §8); other chat models take neither.
+_REASONING_PREFIXES = ("gpt-5", "o1", "o3", "o4")
 
 # One client per event loop, reused across invocations: the SDK's httpx2 pool belongs to the loop
 # that opened its connections (Mangum keeps one loop per Lambda environment; tests use several).
@@ -79,20 +85,30 @@ def _client(settings: Settings) -> openai.AsyncOpenAI:
 
 
 def image_size(width: int, height: int) -> str:
-    """The nearest size the Images API accepts; the service resizes the result to the exact size."""
+    """The nearest size the Images API accepts; the service resizes the result to the exact size.
+
+    gpt-image-2 and later (provider-realworld.md §7): both sides multiples of 16, aspect 1:3 to
+    3:1, at most 3840x2160, and 655,360 to 8,294,400 pixels: a small request is asked for larger.
+    """
     long, short = float(max(width, height)), float(min(width, height))
     long = min(long, short * _MAX_ASPECT)  # trim the long side to the widest accepted aspect
     scale = min(1.0, _MAX_LONG_SIDE / long, _MAX_SHORT_SIDE / short)
-    snapped_short = _snap16(short * scale)
-    # Snapping both sides down could push the aspect just past 3:1; cap the long side again.
-    snapped_long = min(_snap16(long * scale), int(snapped_short * _MAX_ASPECT))
+    if long * short * scale * scale < _MIN_PIXELS:
+        # Scale up to the minimum, rounding each side up to 16 so the product stays above it.
+        scale = math.sqrt(_MIN_PIXELS / (long * short))
+        snapped_short, snapped_long = _snap16(short * scale, up=True), _snap16(long * scale, up=True)
+    else:
+        snapped_short = _snap16(short * scale)
+        # Snapping both sides down could push the aspect just past 3:1; cap the long side again.
+        snapped_long = min(_snap16(long * scale), int(snapped_short * _MAX_ASPECT))
     if width >= height:
         return f"{snapped_long}x{snapped_short}"
     return f"{snapped_short}x{snapped_long}"
 
 
-def _snap16(value: float) -> int:
-    return max(16, int(value // 16) * 16)
+def _snap16(value: float, *, up: bool = False) -> int:
+    steps = math.ceil(value / 16) if up else int(value // 16)
+    return max(16, steps * 16)
 
 
 def _file(image: ImageInput, name: str) -> tuple[str, bytes, str]:
@@ -114,6 +130,13 @@ def _message(message: ChatMessage) -> ChatCompletionMessageParam:
         parts.append({"type": "text", "text": message.text})
     parts += [{"type": "image_url", "image_url": {"url": _data_url(image)}} for image in message.images]
     return {"role": "user", "content": parts}
+
+
+def reasoning(model: str, settings: Settings, answer_tokens: int) -> tuple[ReasoningEffort | None, int]:
+    """(``reasoning_effort`` to send or None, ``max_completion_tokens``) for ``model``'s family."""
+    if model.startswith(_REASONING_PREFIXES):
+        return settings.openai_reasoning_effort, answer_tokens + settings.reasoning_output_tokens
+    return None, answer_tokens
 
 
 def _parse_object(text: str) -> dict[str, Any]:
@@ -253,6 +276,7 @@ class OpenAIProvider:
             for t in request.tools
         ]
         inputs = faults.InputSummary.of(request.message.text, request.message.images)
+        effort, output_cap = reasoning(self.model, self.settings, request.max_output_tokens)
         with faults.observe_call(self.name, self.model, "chat", inputs) as record:
             client = _client(self.settings)
 
@@ -261,7 +285,8 @@ class OpenAIProvider:
                     client.chat.completions.create(
                         model=self.model,
                         messages=messages,
-                        max_completion_tokens=request.max_output_tokens,
+                        max_completion_tokens=output_cap,
+                        reasoning_effort=effort if effort is not None else openai.omit,
                         response_format=response_format,
                         tools=tools or openai.omit,
                         timeout=seconds_left,
@@ -297,15 +322,22 @@ class OpenAIProvider:
                 raise faults.invalid_response()
             tool_calls.append(ToolCall(name=call.function.name, arguments=arguments))
         text = message.content or ""
-        if not text and not tool_calls:
-            raise faults.empty_response()
+        cut = choice.finish_reason == "length"
+        if not text.strip() and not tool_calls:
+            # "length" with empty content: reasoning used the whole cap (§8); a repeat would too.
+            raise faults.truncated() if cut else faults.empty_response()
         structured = None
-        if request.response_schema is not None and not tool_calls:
+        if request.response_schema is not None and not tool_calls and not cut:
             structured = _parse_object(text)
         usage = Usage()
         if response.usage is not None:
+            details = response.usage.completion_tokens_details
+            prompt_details = response.usage.prompt_tokens_details
             usage = Usage(
-                input_tokens=response.usage.prompt_tokens, output_tokens=response.usage.completion_tokens
+                input_tokens=response.usage.prompt_tokens,
+                output_tokens=response.usage.completion_tokens,
+                reasoning_tokens=(details.reasoning_tokens or 0) if details else 0,
+                cached_tokens=(prompt_details.cached_tokens or 0) if prompt_details else 0,
             )
         return ChatResult(
             text=text,
@@ -316,4 +348,5 @@ class OpenAIProvider:
             # "length" is kept as an answer, reported as MAX_TOKENS like Gemini's (F8).
             finish_reason=_FINISH_REASONS.get(choice.finish_reason, choice.finish_reason.upper()),
             usage=usage,
+            truncated=cut and not tool_calls,
         )

@@ -81,8 +81,9 @@ async def generate(
     records: list[ImageRecord] = []
     first = b""
     for generated in result.images[: request.n]:
-        # Provider output is untrusted bytes too: decoded within limits and re-encoded.
-        encoded = normalise_result(generated.data, request.output_format)
+        # Provider output is untrusted bytes too: decoded within limits and re-encoded, at the size
+        # asked for (models answer at their own nearest sizes, and a later masked edit needs it).
+        encoded = normalise_result(generated.data, request.output_format, size=(width, height))
         first = first or encoded.data
         records.append(
             media.save_result(
