@@ -71,6 +71,7 @@ ashtebha ashtbha tashteeb tashtib teshteeb dehan el il wel bel fel lel mn 3aleha
 w kaman brdo bardo
 """
 _FRANCO_WORDS = frozenset(_FRANCO_TEXT.split())
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 _FRANCO_SHARE = 0.25  # of a message's Latin words, when no word carries a digit
 
 
@@ -84,12 +85,16 @@ def detect_script(text: str) -> Script:
     base = detect_lang(text)
     if base == "ar":
         return "ar"
-    words = re.findall(r"[a-z0-9']+", text.casefold())
-    latin = [w for w in words if any("a" <= ch <= "z" for ch in w)]
-    if not latin:
+    # Runs on every chat turn: C-level passes (findall, map) over the words, Python only for the
+    # few words that mix letters and digits.
+    folded = text.casefold()
+    words = _LATIN_WORD.findall(folded)
+    if not words:
         return base
-    digit_words = sum(1 for w in latin if _FRANCO_DIGIT_WORD.fullmatch(w) and not _NOT_FRANCO.fullmatch(w))
-    egyptian = sum(1 for w in latin if w in _FRANCO_WORDS)
+    mixed = [w for w in words if not w.isalpha() and not w.isdigit()]  # letters with digits
+    digit_words = sum(1 for w in mixed if _FRANCO_DIGIT_WORD.fullmatch(w) and not _NOT_FRANCO.fullmatch(w))
+    egyptian = sum(map(_FRANCO_WORDS.__contains__, words))
+    latin = words
     if (
         digit_words >= 2
         or (digit_words and egyptian)

@@ -332,8 +332,8 @@ def _next_plan(
     previous: Plan | None, reply: DesignerReply | None, message: str, lang: Lang
 ) -> tuple[Plan | None, list[Change]]:
     """The plan after this turn and what changed. No structure (or a cut answer) keeps the old plan."""
-    if reply is None:
-        return previous, []
+    if reply is None or (previous is None and reply.plan is None):
+        return previous, []  # nothing to carry or change (an amendment needs a plan to amend)
     draft: PlanDraft | None
     if reply.plan is not None:
         draft = reply.plan
@@ -439,6 +439,8 @@ def _photos(
     """
     new = [a.record.image_id for a in attachments]
     wish = reply.drawing if reply else None
+    if not new and wish is None:
+        return Photos(room=earlier, reference=None)
 
     def nth(index: int | None) -> str | None:
         return new[index - 1] if index is not None and 1 <= index <= len(new) else None
