@@ -133,6 +133,16 @@ const I18N = {
     dims: "Size (cm)",
     price: "Price (EGP)",
     quantities: "Finishing quantities",
+    rooms: "Rooms",
+    room_name: "Room",
+    total: "Total (EGP)",
+    budget_fits: "Within the budget of {budget}",
+    budget_over: "Over the budget of {budget} by {gap}",
+    changed: "Changed in this turn",
+    plan_state: "Flat state",
+    plan_grade: "Grade",
+    plan_budget: "Budget",
+    price_book: "Prices {version}, {date}",
     quantity: "Quantity",
     unit: "Unit",
     details: "Details",
@@ -310,6 +320,16 @@ const I18N = {
     dims: "المقاس (سم)",
     price: "السعر (ج.م)",
     quantities: "كميات التشطيب",
+    rooms: "الأوض",
+    room_name: "الأوضة",
+    total: "الإجمالي (جنيه)",
+    budget_fits: "في حدود الميزانية ({budget})",
+    budget_over: "أعلى من الميزانية ({budget}) بـ {gap}",
+    changed: "اللي اتغير في الرد ده",
+    plan_state: "حالة الشقة",
+    plan_grade: "الدرجة",
+    plan_budget: "الميزانية",
+    price_book: "أسعار {version}، {date}",
     quantity: "الكمية",
     unit: "الوحدة",
     details: "تفاصيل",
@@ -1170,6 +1190,13 @@ const PLAN_KNOWN = new Set([
   "furniture",
   "finishing_quantities",
   "quantities",
+  "rooms",
+  "estimate",
+  "state",
+  "grade",
+  "budget_egp",
+  "assumptions",
+  "photos",
   "steps",
   "lang",
   "summary",
@@ -1193,6 +1220,8 @@ const COST_KEYS = [
 ];
 
 function costOf(plan) {
+  const computed = rangeOf(plan.estimate?.total_egp);
+  if (computed) return { key: "estimate", range: computed };
   for (const key of COST_KEYS) {
     const range = rangeOf(plan[key]);
     if (range) return { key, range };
@@ -1251,6 +1280,11 @@ function buildPlan(plan, lang) {
       facts.push([t("room_size"), `${dims} ${t("metres")}`]);
     }
   }
+  if (plan.state) facts.push([t("plan_state"), txt(plan.state).replace(/_/g, " ")]);
+  if (plan.grade) facts.push([t("plan_grade"), txt(plan.grade).replace(/_/g, " ")]);
+  if (Number.isFinite(Number(plan.budget_egp)) && plan.budget_egp !== null) {
+    facts.push([t("plan_budget"), fmtRange([Number(plan.budget_egp), Number(plan.budget_egp)])]);
+  }
   const cost = costOf(plan);
   if (cost) facts.push([t("cost"), fmtRange(cost.range)]);
   if (facts.length) {
@@ -1277,6 +1311,55 @@ function buildPlan(plan, lang) {
   const palette = plan.palette ?? plan.colors ?? plan.colours;
   if (Array.isArray(palette) && palette.length) {
     section.append(h("h5", {}, t("palette")), swatchList(palette, lang));
+  }
+
+  if (Array.isArray(plan.rooms) && plan.rooms.length) {
+    const finishOf = (f) =>
+      f && typeof f === "object"
+        ? [txt(f.type).replace(/_/g, " "), Array.isArray(f.tile_cm) ? f.tile_cm.join("×") : ""]
+            .filter(Boolean)
+            .join(" ")
+        : txt(f ?? "");
+    const rows = plan.rooms.map((r) => {
+      const sides = [r.length_m, r.width_m].filter((v) => Number.isFinite(Number(v)) && v !== null);
+      const size = sides.length === 2 ? sides.map((v) => fmtNumber(v)).join(" × ") : r.area_m2 ? `${fmtNumber(r.area_m2)} m²` : "";
+      return [txt(r.name), size, finishOf(r.walls), finishOf(r.floor), finishOf(r.ceiling)];
+    });
+    section.append(
+      h("h5", {}, t("rooms")),
+      table([t("room_name"), t("room_size"), t("surface_walls"), t("surface_floor"), t("surface_ceiling")], rows),
+    );
+  }
+  const estimate = plan.estimate;
+  if (estimate && Array.isArray(estimate.items) && estimate.items.length) {
+    const rows = estimate.items.map((item) => [
+      [txt(item.name), item.room ? `(${txt(item.room)})` : ""].filter(Boolean).join(" "),
+      fmtNumber(item.quantity),
+      unitLabel(item.unit, lang),
+      fmtRange(rangeOf(item.total_egp)),
+    ]);
+    section.append(h("h5", {}, t("quantities")), table([t("item"), t("quantity"), t("unit"), t("total")], rows));
+    if (estimate.price_book) {
+      const book = t("price_book")
+        .replace("{version}", txt(estimate.price_book.version))
+        .replace("{date}", txt(estimate.price_book.date));
+      section.append(h("p", { class: "plan-note" }, book));
+    }
+    const budget = estimate.budget;
+    if (budget && typeof budget === "object") {
+      const amount = fmtRange([budget.budget_egp, budget.budget_egp]);
+      const verdict = budget.fits
+        ? t("budget_fits").replace("{budget}", amount)
+        : t("budget_over").replace("{budget}", amount).replace("{gap}", fmtRange([budget.gap_egp, budget.gap_egp]));
+      const list = (budget.substitutions || []).map((s) =>
+        h("li", textAttrs(txt(s.description)), `${txt(s.description)} (−${fmtRange(rangeOf(s.saving_egp))})`),
+      );
+      section.append(h("p", { class: budget.fits ? "budget fits" : "budget over" }, verdict));
+      if (list.length) section.append(h("ul", { class: "substitutions" }, list));
+    }
+  }
+  if (Array.isArray(plan.assumptions) && plan.assumptions.length) {
+    section.append(h("ul", { class: "assumptions" }, plan.assumptions.map((a) => h("li", textAttrs(txt(a)), txt(a)))));
   }
 
   const materials = plan.materials;
@@ -1435,6 +1518,7 @@ function normaliseTurn(raw) {
     localPhotos: raw.localPhotos || [],
     response: raw.response ?? "",
     plan: raw.plan ?? null,
+    changes: raw.changes || [],
     images: raw.images || [],
     jobIds: raw.job_ids || (raw.jobs || []).map((j) => j.job_id).filter(Boolean),
     provider: raw.provider,
@@ -1485,6 +1569,13 @@ function renderTurn(turn) {
     h("span", { class: "who" }, t("designer")),
     h("p", { class: "bubble reply", ...textAttrs(turn.response) }, turn.response),
   );
+  if (Array.isArray(turn.changes) && turn.changes.length) {
+    const items = turn.changes.map((c) => {
+      const what = [c.room, txt(c.field).replace(/_/g, " ")].filter(Boolean).join(" · ");
+      return h("li", textAttrs(what), what);
+    });
+    designer.append(h("div", { class: "changes" }, h("span", {}, t("changed")), h("ul", {}, items)));
+  }
   const plan = renderPlan(turn.plan);
   if (plan) designer.append(plan);
   if (turn.images.length) {

@@ -353,6 +353,8 @@ def _next_plan(
     changes = plan_changes(before, draft)
     if before is not None and not changes and draft.summary == before.summary:
         return previous, []
+    if draft.lang != lang:
+        draft = draft.model_copy(update={"lang": lang})  # a changed plan speaks the conversation's language
     return _with_estimate(draft, lang, previous), changes
 
 
