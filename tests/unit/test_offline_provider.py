@@ -215,8 +215,16 @@ def test_structured_output_fits_the_schema_and_the_model() -> None:
         jsonschema.validate(data, DESIGNER_REPLY_SCHEMA)
         reply = parse_designer_reply(data)
         assert reply.reply == chat(message).text
-        assert reply.plan is not None and reply.plan.palette
         assert len(reply.questions) <= 2
+        if message != "hello":
+            assert reply.plan is not None and reply.plan.palette
+
+
+def test_off_topic_gets_no_plan() -> None:
+    for message in ("What's the weather in Cairo tomorrow?", "مين هيكسب الماتش النهارده؟", "hello"):
+        data = structured(chat(message))
+        assert data["plan"] is None and data["drawing"] is None
+        assert "home" in data["reply"] or "البيت" in data["reply"]
 
 
 def test_without_a_schema_there_is_text_only() -> None:

@@ -195,23 +195,36 @@ def _negated(folded: str, phrase: str) -> bool:
     """Whether a negation comes in the few words before the phrase ("من غير سقف ساقط")."""
     for match in re.finditer(rf"(?<!\S)[وبفلك]?{re.escape(phrase)}(?!\S)", folded):
         # "ومن غير": a joined "and"/"so" in front of the negation still negates.
-        before = [w[1:] if len(w) > 2 and w[0] in "وف" else w for w in folded[: match.start()].split()[-4:]]
+        before = [w[1:] if len(w) > 2 and w[0] in "وف" else w for w in folded[: match.start()].split()[-3:]]
         window = " ".join(before)
         if any(f" {fold(n)} " in f" {window} " for n in _NEGATION):
             return True
     return False
 
 
-def _finish(folded: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, list[str]]:
+# A negation reaches to the end of its clause: "بلاش السقف الساقط، خليه بانوه" rules out only the first.
+_CLAUSE = re.compile(r"[,،.;؛!?؟\n]+|\s(?:but|instead|بس|لكن|وبدل)\s", re.IGNORECASE)
+_WALL_TILE_WORDS = tuple(
+    fold(w) for w in ("سيراميك حوائط", "سيراميك حيطان", "سيراميك للسقف", "wall tiles", "tiled walls")
+)
+
+
+def _finish(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, list[str]]:
     """The first finish named (and not negated) in the text, and the finishes the user ruled out."""
     ruled_out: list[str] = []
-    for kind, words in table:
-        for word in _words(words):
-            if mentions_any(folded, (word,)):
-                if _negated(folded, word):
-                    ruled_out.append(kind)
-                    continue
-                return kind, ruled_out
+    floor = table is _FLOOR_WORDS
+    for clause in _CLAUSE.split(text):
+        folded = fold(clause)
+        if floor:  # "سيراميك حوائط" is the walls' ceramic, not the floor's
+            for phrase in _WALL_TILE_WORDS:
+                folded = folded.replace(phrase, " ")
+        for kind, words in table:
+            for word in _words(words):
+                if mentions_any(folded, (word,)):
+                    if _negated(folded, word):
+                        ruled_out.append(kind)
+                        continue
+                    return kind, ruled_out
     return None, ruled_out
 
 
@@ -256,12 +269,16 @@ def find_rooms(text: str, lang: Lang) -> list[Mention]:
     """The rooms named in the text, in order, each with the words that follow it up to the next room."""
     folded_tokens = [fold(t) for t in text.split()]
     hits: list[tuple[int, Term]] = []
+    consumed = 0  # "الحمام الماستر" is one room, not a bathroom and a master bedroom
     for i in range(len(folded_tokens)):
-        window = " ".join(folded_tokens[i : i + 4])
+        if i < consumed:
+            continue
+        window = f" {' '.join(folded_tokens[i : i + 4])} "
         for term in ROOM_WORDS:
-            if any(f" {window} ".startswith(f" {fold(w)} ") for w in term.words):
-                if not hits or hits[-1][0] != i:
-                    hits.append((i, term))
+            matched = [fold(w) for w in term.words if window.startswith(f" {fold(w)} ")]
+            if matched:
+                hits.append((i, term))
+                consumed = i + max(len(m.split()) for m in matched)
                 break
     tokens = text.split()
     mentions: list[Mention] = []
@@ -289,7 +306,11 @@ class Reading:
     ruled_out: list[str] = field(default_factory=list)
 
 
-def read_message(text: str, lang: Lang, *, default_room: RoomType | None = None) -> Reading:
+def read_message(
+    text: str, lang: Lang, *, default_room: RoomType | None = None, unnamed_room: bool = True
+) -> Reading:
+    """What the message says. ``unnamed_room``: a size with no room named is a new room (only when
+    there is no plan yet; with a plan, it resizes the plan's one room, see ``_amendment``)."""
     reading = Reading(
         state=(t.id if (t := find_term(FLAT_STATES, text)) else None),
         grade=(t.id if (t := find_term(GRADES_INFO, text)) else None),
@@ -298,7 +319,7 @@ def read_message(text: str, lang: Lang, *, default_room: RoomType | None = None)
         climate=find_terms(CLIMATE, text),
     )
     mentions = find_rooms(text, lang)
-    if not mentions and (parse_size(text) or default_room is not None):
+    if not mentions and unnamed_room and (parse_size(text) or default_room is not None):
         room_type = default_room or find_room_type(text) or _LIVING
         mentions = [Mention(name=room_type.name(lang), type=room_type, text=text)]
     for mention in mentions:
@@ -306,9 +327,8 @@ def read_message(text: str, lang: Lang, *, default_room: RoomType | None = None)
         size = parse_size(mention.text)
         if size is not None:
             room.update(size.as_fields())
-        segment = fold(mention.text)
         for surface, table in (("floor", _FLOOR_WORDS), ("walls", _WALL_WORDS), ("ceiling", _CEILING_WORDS)):
-            kind, ruled = _finish(segment, table)
+            kind, ruled = _finish(mention.text, table)
             if kind is not None:
                 room[surface] = _finish_object(kind, mention.text)
             elif surface == "ceiling" and ruled:
@@ -358,7 +378,7 @@ def _drawing(
         wish["colour"] = colour.group(1).strip() if colour else None
         wish["regions"] = ["walls"]
     if operation == "swap_material":
-        kind, _ = _finish(folded, _FLOOR_WORDS)
+        kind, _ = _finish(text, _FLOOR_WORDS)
         wish["material"] = kind or "parquet"
         wish["regions"] = ["floor"]
     wish["prompt"] = _prompt(operation, style, room_type, wish)
@@ -431,7 +451,7 @@ def chat(request: ChatRequest, provider: str, model: str) -> ChatResult:
     room_type = (
         find_room_type(text) or next((r for t in earlier if (r := find_room_type(t))), None) or _LIVING
     )
-    reading = read_message(text, lang)
+    reading = read_message(text, lang, unnamed_room=plan is None)
     if plan is None and not reading.rooms:
         # Sizes said in earlier turns still count before a plan exists.
         for old in earlier:
@@ -441,6 +461,9 @@ def chat(request: ChatRequest, provider: str, model: str) -> ChatResult:
     style = named_style or _DEFAULT_STYLE
     drawing = _drawing(text, len(request.message.images), context.earlier_photo, style, room_type)
     assumed: list[str] = []
+    nothing_named = not (reading.rooms or named_style or drawing or request.message.images)
+    if plan is None and nothing_named and not _about_homes(text, reading):
+        return _reply_only(request, provider, model, lang)
     if plan is None:
         new_plan = _new_plan(reading, style, room_type, lang)
         if named_style is None:
@@ -479,6 +502,50 @@ def chat(request: ChatRequest, provider: str, model: str) -> ChatResult:
             input_tokens=_tokens(request.system, request.message.text, *history_text),
             output_tokens=_tokens(reply, json.dumps(structured or {}, ensure_ascii=False)),
         ),
+    )
+
+
+# Words that make a message about a home even before a room is named.
+_HOME_WORDS = _words(
+    (
+        "تشطيب", "اشطب", "اشطبها", "شقه", "شقتي", "بيت", "ديكور", "دهان", "لون", "الوان", "اثاث", "عفش",
+        "تصميم", "مودرن", "سيراميك", "بورسلين", "جبس", "home", "flat", "apartment", "house", "design",
+        "decor", "interior", "finish", "finishing", "paint", "colour", "color", "colours", "colors",
+        "furniture", "tiles", "floor", "walls", "ceiling", "sha2a", "tashteeb", "dehan",
+    )
+)  # fmt: skip
+
+
+def _about_homes(text: str, reading: Reading) -> bool:
+    if reading.state or reading.grade or reading.budget or parse_size(text):
+        return True
+    return _has(fold(text), _HOME_WORDS)
+
+
+def _reply_only(request: ChatRequest, provider: str, model: str, lang: Lang) -> ChatResult:
+    """Not about a home: say what the designer does, and make no plan."""
+    reply = "\n".join(
+        [
+            _t(lang, _OFFLINE_NOTE_EN, _OFFLINE_NOTE_AR),
+            "",
+            _t(
+                lang,
+                "I can only help with your home: finishing, materials, colours, furniture and costs. "
+                "Which room are we working on?",
+                "أنا بساعد في البيت بس: التشطيب والخامات والألوان والعفش والتكلفة. هنشتغل على أنهي أوضة؟",
+            ),
+        ]
+    )
+    structured = None
+    if request.response_schema is not None:
+        structured = {"reply": reply, "questions": [], "plan": None, "amend": None, "drawing": None}
+    return ChatResult(
+        text=reply,
+        provider=provider,
+        model=model,
+        structured=structured,
+        finish_reason="STOP",
+        usage=Usage(input_tokens=_tokens(request.system, request.message.text), output_tokens=_tokens(reply)),
     )
 
 
@@ -538,11 +605,14 @@ def _amendment(
         changes: dict[str, Any] = {}
         for surface, table in (("floor", _FLOOR_WORDS), ("walls", _WALL_WORDS), ("ceiling", _CEILING_WORDS)):
             if _has(folded, _SURFACE_WORDS[surface]) or surface == "ceiling":
-                kind, ruled = _finish(folded, table)
+                kind, ruled = _finish(text, table)
                 if kind is not None:
                     changes[surface] = _finish_object(kind, text)
                 elif surface == "ceiling" and ruled:
                     changes[surface] = _finish_object("paint", "")
+        size = parse_size(text)
+        if size is not None and len(plan_rooms) == 1:
+            changes.update(size.as_fields())  # "آسف، الأوضة 4 في 3.5": the one room, resized
         targets = (
             plan_rooms
             if len(plan_rooms) == 1
