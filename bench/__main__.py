@@ -125,7 +125,10 @@ def warm_rows(table: Table, iterations: int) -> None:
         "with the table, bucket and chat provider replaced by in-process fakes (`bench/fakes.py`): "
         "the instant designer either asks questions (a first turn: text only) or proposes a plan "
         "with room dimensions (validated plan, finishing quantities computed, bigger records and "
-        "response). Powertools Logger/Metrics on (one EMF line per turn), stdout to /dev/null. "
+        "response). `POST /estimate` (no provider): a reception and a bathroom asked again (its "
+        "answer comes from the estimator's memory of recent jobs), and a new job on every call "
+        "(1000 distinct jobs, each computed: 28 lines priced, schedule, JSON). "
+        "Powertools Logger/Metrics on (one EMF line per turn), stdout to /dev/null. "
         "Baseline: a bare FastAPI + Mangum app (lifespan off) whose async route echoes the JSON "
         "body, same events. Shown: mean / p50 / p99 µs; the ratio is of the medians (p50)."
     )

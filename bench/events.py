@@ -135,6 +135,40 @@ def chat_event(owner: str, message: str = CHAT_MESSAGE) -> dict[str, Any]:
     return rest_event("POST", "/chat", body=body, content_type="application/json", owner=owner)
 
 
+# A typical POST /estimate: a reception in large porcelain with a cove ceiling and a bathroom tiled
+# to the ceiling, answered in Arabic (what the playground and the chat plan send).
+ESTIMATE_JOB: dict[str, Any] = {
+    "state": "plastered",
+    "grade": "super_lux",
+    "lang": "ar",
+    "rooms": [
+        {
+            "name": "الريسبشن",
+            "type": "reception",
+            "length_m": 5,
+            "width_m": 4,
+            "floor": {"type": "porcelain", "tile_cm": [60, 120]},
+            "ceiling": {"type": "gypsum_cove", "band_m": 0.6},
+        },
+        {"name": "الحمام", "type": "bathroom", "length_m": 2, "width_m": 1.8},
+    ],
+}
+
+
+def new_estimate_jobs(count: int) -> list[dict[str, Any]]:
+    """``count`` different jobs (the reception 1 cm longer each time): no two answers are alike."""
+    first = ESTIMATE_JOB["rooms"][0]
+    return [
+        {**ESTIMATE_JOB, "rooms": [{**first, "length_m": 5 + i / 100}, *ESTIMATE_JOB["rooms"][1:]]}
+        for i in range(count)
+    ]
+
+
+def estimate_event(job: dict[str, Any] = ESTIMATE_JOB) -> dict[str, Any]:
+    body = json.dumps(job, ensure_ascii=False)
+    return rest_event("POST", "/estimate", body=body, content_type="application/json")
+
+
 def generate_event(owner: str) -> dict[str, Any]:
     body = json.dumps({"prompt": "a calm modern living room with warm light"})
     return rest_event("POST", "/image/generate", body=body, content_type="application/json", owner=owner)

@@ -30,6 +30,7 @@ from fastapi import FastAPI, Request  # module level: the echo route's annotatio
 from bench.stats import REPO, base_env, percentile, run_child
 
 BUDGET = 3.0
+ESTIMATE_BUDGET = 2.0  # issue 15: POST /estimate answers warm in under 2x the bare echo
 OWNERS = 64  # cycled, so no owner meets the daily quota (200) in a run
 
 
@@ -80,6 +81,7 @@ def _echo_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     app = FastAPI()
 
     @app.post("/chat")
+    @app.post("/estimate")
     async def echo(request: Request) -> Any:
         return await request.json()
 
@@ -118,7 +120,7 @@ def _loop(
 
 def child(iterations: int, warmup: int) -> dict[str, Any]:
     from bench import fakes
-    from bench.events import chat_event, health_event, owner_header
+    from bench.events import chat_event, estimate_event, health_event, new_estimate_jobs, owner_header
 
     installed = fakes.install()
     from functions.chat.app import handler as chat_handler
@@ -132,12 +134,20 @@ def child(iterations: int, warmup: int) -> dict[str, Any]:
     assert first["statusCode"] == 200, first
     assert json.loads(first["body"])["provider"] == installed.provider.name, first["body"][:300]
     assert echo(chats[0], FakeContext())["statusCode"] == 200
+    estimates = [estimate_event()]
+    # More distinct jobs than the estimator remembers answers (service.MAX_ANSWERS): every call computes.
+    new_estimates = [estimate_event(job) for job in new_estimate_jobs(1000)]
+    estimated = chat_handler(estimates[0], FakeContext())
+    assert estimated["statusCode"] == 200 and json.loads(estimated["body"])["items"], estimated["body"][:300]
+    assert echo(estimates[0], FakeContext())["statusCode"] == 200
     rows: dict[str, Any] = {}
     with _silenced_stdout():
         for label, events, reply in (
             ("chat_plan", chats, fakes.DESIGNER_REPLY),
             ("chat_text", chats, fakes.QUESTION_REPLY),
             ("health", health, None),
+            ("estimate", estimates, None),
+            ("estimate_new", new_estimates, None),
         ):
             installed.provider.reply = reply or fakes.DESIGNER_REPLY
             _loop({"candidate": chat_handler, "baseline": echo}, events, warmup, blocks=2)
@@ -180,6 +190,10 @@ def measure(iterations: int = 2000, warmup: int = 200) -> list[WarmRow]:
         # estimator on its rooms (the product's own work, not per-request overhead).
         "chat_plan": ("chat: POST /chat JSON turn, designer proposes a plan (+ estimate; info)", None),
         "health": ("chat: GET /health (info)", None),
+        # The same job again (JSON after CSV, a reopened tab, a retry) is answered from memory.
+        "estimate": ("chat: POST /estimate, a reception and a bathroom, asked again", ESTIMATE_BUDGET),
+        # Informational: a job never seen, computed in full (28 lines priced, schedule, JSON).
+        "estimate_new": ("chat: POST /estimate, a new job each call (computed; info)", None),
     }
     return [
         WarmRow(

@@ -14,6 +14,7 @@ from mangum import Mangum
 from shatably.billing import run_billable
 from shatably.chat import service as chat
 from shatably.chat.models import ChatInput, ChatResponse, SessionView
+from shatably.errors import ProblemError
 from shatably.images import content_hash
 from shatably.storage.media import get_media
 from shatably.web.accept import prefers_csv
@@ -21,6 +22,7 @@ from shatably.web.bodies import (
     form_files,
     form_text,
     is_form,
+    parse_json,
     read_form,
     read_json,
     validate,
@@ -161,17 +163,18 @@ ESTIMATE_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def estimate(request: Request) -> Response:
     # Imported here: the estimator stays out of the chat function's cold start until it is used.
-    from pydantic_core import to_json
-
-    from shatably.estimate.export import CSV_MEDIA_TYPE, to_csv
+    from shatably.estimate.export import CSV_MEDIA_TYPE
     from shatably.estimate.models import EstimateRequest
-    from shatably.estimate.service import estimate_document
+    from shatably.estimate.service import answer
 
-    document = estimate_document(await read_json(request, EstimateRequest))
-    if prefers_csv(request.headers.get("accept", "")):
+    if "json" not in request.headers.get("content-type", "application/json").lower():
+        raise ProblemError("unsupported_media_type", detail="Send application/json.")
+    as_csv = prefers_csv(request.headers.get("accept", ""))
+    body = answer(await request.body(), as_csv=as_csv, parse=lambda raw: parse_json(raw, EstimateRequest))
+    if as_csv:
         disposition = {"Content-Disposition": 'attachment; filename="estimate.csv"'}
-        return Response(to_csv(document), media_type=CSV_MEDIA_TYPE, headers=disposition)
-    return Response(to_json(document), media_type="application/json")
+        return Response(body, media_type=CSV_MEDIA_TYPE, headers=disposition)
+    return Response(body, media_type="application/json")
 
 
 app = create_app(

@@ -158,3 +158,45 @@ def test_generate_edit_and_chat_reach_the_providers_through_their_sdks(
     assert status == 200, chat
     assert chat["response"] == "Lovely room!" and chat["provider"] == "gemini"
     assert "interior designer" in (fake_providers.requests_for("gemini")[-1].gemini_system() or "")
+
+
+def test_estimate_over_real_sockets_as_json_and_as_csv(gateway: RunningGateway) -> None:
+    job = {
+        "state": "bare",
+        "grade": "lux",
+        "lang": "ar",
+        "apartment_area_m2": 120,
+        "bedrooms": 3,
+        "budget_egp": 150_000,
+    }
+    status, headers, body = call(
+        gateway.url, "POST", "/estimate", json.dumps(job).encode(), {"Content-Type": "application/json"}
+    )
+    assert status == 200, body[:300]
+    assert headers["content-type"] == "application/json"
+    document = json.loads(body)
+    assert sum(room["type"] == "bedroom" for room in document["rooms"]) == 3
+    assert document["total_egp"]["high"] == sum(i["total_egp"]["high"] for i in document["items"])
+    assert document["budget"]["fits"] is False and document["budget"]["substitutions"]
+
+    status, headers, body = call(
+        gateway.url,
+        "POST",
+        "/estimate",
+        json.dumps(job).encode(),
+        {"Content-Type": "application/json", "Accept": "text/csv", "Origin": "http://localhost:5173"},
+    )
+    assert status == 200
+    assert headers["content-type"] == "text/csv; charset=utf-8"
+    assert headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert body.startswith(b"\xef\xbb\xbf") and "محارة".encode() in body
+
+    status, headers, body = call(
+        gateway.url,
+        "POST",
+        "/estimate",
+        b'{"state": "bare", "apartment_area_m2": 4000}',
+        {"Content-Type": "application/json"},
+    )
+    assert status == 422 and headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["errors"][0]["field"] == "apartment_area_m2"

@@ -156,7 +156,7 @@ def test_the_snapshot_holds_every_module_a_first_request_can_need() -> None:
         "wanted = ['boto3', 'botocore.session', 'PIL.Image', 'shatably.images', "
         "'shatably.providers.offline', "
         "'aws_lambda_powertools.utilities.idempotency.persistence.dynamodb', "
-        "'aws_lambda_powertools.utilities.parameters']; "
+        "'aws_lambda_powertools.utilities.parameters', 'shatably.estimate.service']; "
         "print(sorted(set(wanted) - set(sys.modules)), aws.client.cache_info().currsize)"
     )
     env = {**os.environ, "PYTHONPATH": str(repo / "layers" / "common"), "CHAT_PROVIDER": "offline"}

@@ -65,8 +65,15 @@ def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:
     from shatably.providers import registry
     from shatably.storage.aws import preload_models
 
-    adapters = registry.preload(capabilities)
+    wanted = tuple(capabilities)
+    adapters = registry.preload(wanted)
     preload_models()  # botocore, and the service models and endpoint data it parses (~30 ms)
+    if "chat" in wanted:
+        # POST /estimate lives in the chat function: its models and the built-in price book
+        # (pure data, no client) are imported lazily otherwise, on the first estimate.
+        from shatably.estimate import pricebook, service  # noqa: F401
+
+        pricebook.built_in()
     return adapters
 
 

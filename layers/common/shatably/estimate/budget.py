@@ -11,6 +11,7 @@ from typing import Any
 
 from shatably.estimate.models import (
     GRADES,
+    CeramicFloor,
     FeatureWall,
     Grade,
     GypsumCove,
@@ -25,13 +26,15 @@ from shatably.estimate.models import (
     State,
     StoneCladding,
     WallpaperWalls,
+    WallTiles,
 )
 from shatably.estimate.pricebook import PriceBook
-from shatably.estimate.pricing import Line, price_room, total
+from shatably.estimate.pricing import Line, price_job, total
 from shatably.estimate.rules import LARGE_TILE_SIDE_CM, RoomWork, room_work
 from shatably.estimate.vocabulary import TRADES, text
 
 MAX_SUBSTITUTIONS = 12
+LOWER_TILE_LINE_M = 1.6  # the economy tile line in wet rooms (trade practice)
 GRADE_NAMES: dict[Grade, tuple[str, str]] = {
     "lux": ("lux", "لوكس"),
     "super_lux": ("super lux", "سوبر لوكس"),
@@ -54,6 +57,31 @@ def _room_changes(room: Room, lang: Lang) -> list[tuple[str, str, Room]]:
                     f"{room.name}: بورسلين 60×60 بدل {size}",
                 ),
                 room.model_copy(update={"floor": PorcelainFloor(tile_cm=(60, 60))}),
+            )
+        )
+    if isinstance(floor, PorcelainFloor):
+        out.append(
+            (
+                f"ceramic_not_porcelain:{room.name}",
+                text(
+                    lang,
+                    f"{room.name}: ceramic 40×40 instead of porcelain",
+                    f"{room.name}: سيراميك 40×40 بدل البورسلين",
+                ),
+                room.model_copy(update={"floor": CeramicFloor(tile_cm=(40, 40))}),
+            )
+        )
+    if isinstance(walls, WallTiles) and (walls.height_m is None or walls.height_m > LOWER_TILE_LINE_M):
+        line = f"{LOWER_TILE_LINE_M:g}"
+        out.append(
+            (
+                f"lower_wall_tiles:{room.name}",
+                text(
+                    lang,
+                    f"{room.name}: wall tiles to {line} m and paint above, not to the ceiling",
+                    f"{room.name}: سيراميك الحوائط لارتفاع {line} م ودهان فوقه بدل ما يوصل للسقف",
+                ),
+                room.model_copy(update={"walls": walls.model_copy(update={"height_m": LOWER_TILE_LINE_M})}),
             )
         )
     if isinstance(floor, MarbleFloor):
@@ -115,7 +143,7 @@ def fit(
     budget_egp: int,
     job_total: dict[str, int],
     works: list[RoomWork],
-    priced: list[list[Line]],
+    items: list[Line],
     *,
     state: State,
     grade: Grade,
@@ -131,15 +159,8 @@ def fit(
     # One trade a grade down, across the flat.
     lower = GRADES[GRADES.index(grade) - 1] if grade != "lux" else None
     if lower is not None:
-        trades = sorted({item["trade"] for items in priced for item in items})
-        for trade in trades:
-            before = total(i for items in priced for i in items if i["trade"] == trade)
-            after = total(
-                i
-                for work in works
-                for i in price_room(work, lang, book, {trade: lower}, grade)
-                if i["trade"] == trade
-            )
+        for trade in sorted({item["trade"] for item in items}):
+            after = total(price_job(works, lang, book, grade, {trade: lower}))
             en, ar = TRADES[trade]
             low_en, low_ar = GRADE_NAMES[lower]
             options.append(
@@ -150,16 +171,16 @@ def fit(
                         f"{low_en} instead of {GRADE_NAMES[grade][0]} for {en}",
                         f"{ar}: {low_ar} بدل {GRADE_NAMES[grade][1]}",
                     ),
-                    "saving_egp": _saving(before, after),
+                    "saving_egp": _saving(job_total, after),
                 }
             )
 
     # A cheaper finish in one room.
-    for work, items in zip(works, priced, strict=True):
-        before = total(items)
+    for index, work in enumerate(works):
         for key, description, changed in _room_changes(work.room, lang):
-            after = total(price_room(room_work(changed, state, grade, lang), lang, book, {}, grade))
-            options.append({"key": key, "description": description, "saving_egp": _saving(before, after)})
+            changed_works = [*works[:index], room_work(changed, state, grade, lang), *works[index + 1 :]]
+            after = total(price_job(changed_works, lang, book, grade))
+            options.append({"key": key, "description": description, "saving_egp": _saving(job_total, after)})
 
     useful = [o for o in options if o["saving_egp"]["high"] > 0]
     useful.sort(key=lambda o: (-o["saving_egp"]["high"], o["key"]))

@@ -99,6 +99,11 @@ def generate_rooms(request: EstimateRequest) -> list[Room]:
         sized = [(n, t, a * scale, r, w) for n, t, a, r, w in sized]
         balcony *= scale
         reception = max(MIN_RECEPTION_M2, net - sum(s[2] for s in sized) - balcony)
+        # Still more rooms than floor (a studio asked for three bedrooms): everything shrinks alike.
+        fit = min(1.0, net / (reception + sum(s[2] for s in sized) + balcony))
+        sized = [(n, t, a * fit, r, w) for n, t, a, r, w in sized]
+        balcony *= fit
+        reception *= fit
 
     # A large flat's remaining area becomes a living and a dining room, then family rooms.
     rooms = [

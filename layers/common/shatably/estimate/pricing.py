@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from shatably.estimate.models import Grade, Lang, Trade
+from shatably.estimate.models import Grade, ItemKey, Lang, Trade
 from shatably.estimate.pricebook import Pack, PriceBook
 from shatably.estimate.rules import Quantity, RoomWork, up
 from shatably.estimate.vocabulary import ITEMS
 
 Line = dict[str, Any]
+
+# The same product in every room (a sealer, a white ceiling paint, a board): bought for the flat.
+# Wall paint, tiles, grout and wallpaper differ by room (colour, model) and stay per room.
+SHARED: frozenset[ItemKey] = frozenset(
+    {"putty", "sealer", "ceiling_paint", "tile_adhesive", "gypsum_board", "gypsum_framing"}
+)
+ALL_ROOMS: dict[Lang, str] = {"en": "All rooms", "ar": "كل الأوض"}
 
 
 def choose_pack(packs: list[Pack], quantity: float) -> tuple[Pack, int] | None:
@@ -66,16 +73,50 @@ def price_line(q: Quantity, room: str, lang: Lang, book: PriceBook, grade: Grade
     }
 
 
-def price_room(
-    work: RoomWork, lang: Lang, book: PriceBook, grades: Mapping[Trade, Grade], grade: Grade
+def price_job(
+    works: list[RoomWork],
+    lang: Lang,
+    book: PriceBook,
+    grade: Grade,
+    grades: Mapping[Trade, Grade] | None = None,
 ) -> list[Line]:
-    """``grades`` overrides the job's grade for some trades (a budget substitution)."""
-    name = work.room.name
-    return [
-        price_line(q, name, lang, book, grades.get(ITEMS[q.key][2], grade) if grades else grade)
-        for q in work.lines
-        if q.quantity > 0
-    ]
+    """Every room's lines, priced; ``grades`` overrides the job's grade for some trades.
+
+    Materials that are one product across the flat (``SHARED``) are bought together: their rooms'
+    quantities become one line for all rooms, so packs are rounded up once, not once per room.
+    """
+    lines: list[Line] = []
+    shared: dict[tuple[str, str], list[tuple[str, Quantity]]] = {}
+    together = len(works) > 1
+    for work in works:
+        room = work.room.name
+        for q in work.lines:
+            if q.quantity <= 0:
+                continue
+            if together and q.key in SHARED:
+                shared.setdefault((q.key, q.price_key), []).append((room, q))
+            else:
+                lines.append(price_line(q, room, lang, book, _grade(q, grade, grades)))
+    for parts in shared.values():
+        if len(parts) == 1:
+            room, q = parts[0]
+        else:
+            first = parts[0][1]
+            q = Quantity(
+                first.key,
+                round(sum(part.quantity for _, part in parts), 2),
+                first.unit,
+                first.price_key,
+                " | ".join(f"{name}: {part.note}" for name, part in parts),
+                first.price_factor,
+            )
+            room = ALL_ROOMS[lang]
+        lines.append(price_line(q, room, lang, book, _grade(q, grade, grades)))
+    return lines
+
+
+def _grade(q: Quantity, grade: Grade, grades: Mapping[Trade, Grade] | None) -> Grade:
+    return grades.get(ITEMS[q.key][2], grade) if grades else grade
 
 
 def total(items: Iterable[Line]) -> dict[str, int]:

@@ -404,17 +404,23 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
         ceiling_paint = board
         cornice = space.perimeter_m
     elif isinstance(ceiling, GypsumCove):
-        band = min(space.floor_m2, ceiling.band_m * space.perimeter_m - 4 * ceiling.band_m**2)
+        band = max(0.0, min(space.floor_m2, ceiling.band_m * space.perimeter_m - 4 * ceiling.band_m**2))
         inner_edge = max(0.0, space.perimeter_m - 8 * ceiling.band_m)
         board = band + inner_edge * COVE_FASCIA_M
         framing = board * FRAMING_M_PER_M2
         ceiling_paint = space.floor_m2 - band + board
         cornice = inner_edge
 
-    # Plaster: only on brick, on every wall and on the slab unless a drop ceiling hides it.
-    if state == "bare":
-        plaster = net + (space.floor_m2 if plaster_slab else 0.0)
+    # Plaster: only on brick, on every wall the job touches and on the slab unless a drop ceiling
+    # hides it.
+    plaster_walls = 0.0 if isinstance(walls, KeepWalls) else net
+    plaster = plaster_walls + (space.floor_m2 if plaster_slab else 0.0)
+    if state == "bare" and plaster > 0:
         work.plaster_m2 = plaster
+        walls_en = f"{_num(plaster_walls)} m² of wall net of openings" if plaster_walls else ""
+        walls_ar = f"{_num(plaster_walls)} م² حوائط بعد خصم الفتحات" if plaster_walls else ""
+        slab_en = f"{_num(space.floor_m2)} m² of ceiling" if plaster_slab else ""
+        slab_ar = f"{_num(space.floor_m2)} م² سقف" if plaster_slab else ""
         add(
             Quantity(
                 "plaster",
@@ -422,12 +428,10 @@ def room_work(room: Room, state: State, grade: Grade, lang: Lang) -> RoomWork:
                 "m2",
                 "plaster",
                 (
-                    f"{_num(net)} م² حوائط بعد خصم الفتحات"
-                    + (f" + {_num(space.floor_m2)} م² سقف" if plaster_slab else "")
+                    " + ".join(filter(None, (walls_ar, slab_ar)))
                     + "؛ محارة أسمنتية حوالي 2 سم على الطوب، بالمتر شامل الخامات"
                     if ar
-                    else f"{_num(net)} m² of wall net of openings"
-                    + (f" + {_num(space.floor_m2)} m² of ceiling" if plaster_slab else "")
+                    else " + ".join(filter(None, (walls_en, slab_en)))
                     + "; cement-sand plaster ~2 cm on brick, priced per m² with materials"
                 ),
             )

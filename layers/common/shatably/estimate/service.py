@@ -7,13 +7,19 @@ the validated model for Python callers.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
+
+from pydantic_core import to_json
 
 from shatably.estimate import budget as budgeting
 from shatably.estimate import pricebook
+from shatably.estimate.export import to_csv
 from shatably.estimate.flat import NET_SHARE, generate_rooms
 from shatably.estimate.models import Estimate, EstimateRequest
-from shatably.estimate.pricing import price_room, total
+from shatably.estimate.pricing import price_job, total
 from shatably.estimate.rules import (
     BATHROOM_WINDOW_H_M,
     BATHROOM_WINDOW_W_M,
@@ -39,13 +45,12 @@ def estimate_document(request: EstimateRequest, book: pricebook.PriceBook | None
     given = request.rooms if request.rooms is not None else generate_rooms(request)
     rooms = [with_defaults(room, state) for room in given]
     works = [room_work(room, state, grade, lang) for room in rooms]
-    priced = [price_room(work, lang, book, {}, grade) for work in works]
-    items = [item for room_items in priced for item in room_items]
+    items = price_job(works, lang, book, grade)
     job_total = total(items)
     fit = None
     if request.budget_egp is not None:
         fit = budgeting.fit(
-            request.budget_egp, job_total, works, priced, state=state, grade=grade, lang=lang, book=book
+            request.budget_egp, job_total, works, items, state=state, grade=grade, lang=lang, book=book
         )
     return {
         "lang": lang,
@@ -63,6 +68,40 @@ def estimate_document(request: EstimateRequest, book: pricebook.PriceBook | None
 
 def estimate(request: EstimateRequest, book: pricebook.PriceBook | None = None) -> Estimate:
     return Estimate.model_validate(estimate_document(request, book))
+
+
+# Answers already given, by request body and format: the same job priced from the same book is the
+# same bill, byte for byte. People ask again (the JSON, then the CSV; a tab reopened; a retry), and
+# a bill of thirty lines costs several times a request's own overhead to compute.
+MAX_ANSWERS = 128
+MAX_ANSWERED_BODY_BYTES = 16 * 1024
+_answers: OrderedDict[tuple[bytes, bool], tuple[pricebook.PriceBook, bytes]] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def answer(raw: bytes, *, as_csv: bool, parse: Callable[[bytes], EstimateRequest]) -> bytes:
+    """The serialised estimate for a request body (``parse`` validates it on a first sight)."""
+    book = pricebook.current(get_settings().price_book_source)
+    key = (raw, as_csv)
+    with _answers_lock:
+        known = _answers.get(key)
+        if known is not None and known[0] is book:
+            _answers.move_to_end(key)
+            return known[1]
+    document = estimate_document(parse(raw), book)
+    body = to_csv(document) if as_csv else to_json(document)
+    if len(raw) <= MAX_ANSWERED_BODY_BYTES:
+        with _answers_lock:
+            _answers[key] = (book, body)
+            _answers.move_to_end(key)
+            while len(_answers) > MAX_ANSWERS:
+                _answers.popitem(last=False)
+    return body
+
+
+def forget_answers() -> None:
+    with _answers_lock:
+        _answers.clear()
 
 
 def _assumptions(request: EstimateRequest) -> list[str]:

@@ -31,7 +31,11 @@ async def read_json(request: Request, model: type[M]) -> M:
     content_type = request.headers.get("content-type", "application/json").lower()
     if "json" not in content_type:
         raise ProblemError("unsupported_media_type", detail="Send application/json or multipart/form-data.")
-    raw = await request.body()
+    return parse_json(await request.body(), model)
+
+
+def parse_json(raw: bytes, model: type[M]) -> M:
+    """A JSON body as ``model``: malformed JSON and invalid fields become their problems."""
     # Parsed and validated in one pass by pydantic-core: ~5x faster than json.loads + model_validate
     # for a 2 MB body with an inline image (1.0 -> 0.2 ms), and no intermediate dict.
     try:

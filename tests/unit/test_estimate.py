@@ -1,0 +1,460 @@
+"""The finishing estimator: worked examples computed by hand, the request's vocabulary and limits,
+the schedule, the budget fit and the CSV export.
+
+Every expected figure below is worked out in the comments from the rules' constants (rules.py) and
+the built-in price book (pricebook.json, version 2026.12.1), so a change to either shows up here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from shatably.catalog import ROOM_TYPES
+from shatably.estimate import pricebook
+from shatably.estimate.export import to_csv
+from shatably.estimate.models import (
+    CEILING_FINISHES,
+    FLOOR_FINISHES,
+    MAX_ROOMS,
+    WALL_FINISHES,
+    Estimate,
+    EstimateRequest,
+    RoomTypeId,
+)
+from shatably.estimate.service import estimate, estimate_document
+from shatably.estimate.vocabulary import ITEMS
+from shatably.web.accept import prefers_csv
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+BOOK = pricebook.built_in()
+
+
+def job(state: str = "plastered", grade: str = "super_lux", **more: Any) -> EstimateRequest:
+    return EstimateRequest.model_validate({"state": state, "grade": grade, **more})
+
+
+def reception(**finishes: Any) -> dict[str, Any]:
+    return {"name": "Reception", "type": "reception", "length_m": 5, "width_m": 4, **finishes}
+
+
+def lines(result: Estimate, key: str, room: str | None = None) -> list[Any]:
+    return [i for i in result.items if i.key == key and (room is None or i.room == room)]
+
+
+def one(result: Estimate, key: str, room: str | None = None) -> Any:
+    found = lines(result, key, room)
+    assert len(found) == 1, (key, room, [(i.key, i.room) for i in result.items])
+    return found[0]
+
+
+# --- worked examples ---------------------------------------------------------------------------------
+
+
+def test_a_plastered_5x4_reception_in_porcelain_60x120() -> None:
+    result = estimate(job(rooms=[reception(floor={"type": "porcelain", "tile_cm": [60, 120]})]), BOOK)
+
+    # Walls: perimeter 2 × (5 + 4) = 18 m × 2.9 m (plastered default) = 52.2 m², less a door
+    # 0.9 × 2.1 = 1.89 and a window 1.2 × 1.2 = 1.44 → 48.87 m² net. Ceiling 20 m².
+    # Putty and sealer go under all 68.87 m²; super lux is 3 putty coats and 2 paint coats.
+    assert one(result, "putty").quantity == 47.52  # 68.87 × 3 / 5.00 × 1.15 = 47.520
+    assert one(result, "sealer").quantity == 5.91  # 68.87 / 13.40 × 1.15 = 5.910
+    assert one(result, "wall_paint").quantity == 9.63  # 48.87 × 2 / 11.67 × 1.15 = 9.632
+    assert one(result, "ceiling_paint").quantity == 3.94  # 20 × 2 / 11.67 × 1.15 = 3.942
+    assert one(result, "labour_paint").quantity == 68.87
+    # Wall paint comes in 4 L gallons or 18 L buckets: 3 gallons leave least over (12 − 9.63).
+    paint_packs = one(result, "wall_paint").packs
+    assert (paint_packs.count, paint_packs.size) == (3, 4)
+
+    # Floor: 20 m² laid; a 120 cm side wastes 15 %: 23 m² / 1.44 m² per box = 15.97 → 16 boxes.
+    assert one(result, "floor_tiles").quantity == 20
+    boxes = one(result, "floor_tile_boxes")
+    assert boxes.quantity == 16
+    # Large porcelain, super lux, 800–1150 EGP/m² × 1.44 m² = 1152–1656 per box; × 16.
+    assert (boxes.unit_price_egp.low, boxes.unit_price_egp.high) == (1152, 1656)
+    assert (boxes.total_egp.low, boxes.total_egp.high) == (18432, 26496)
+    # 60 × 120 = 7200 cm² ≥ 3600: a full bed at 9 kg/m² → 180 kg → 8 bags of 25 kg.
+    adhesive = one(result, "tile_adhesive")
+    assert adhesive.quantity == 180
+    assert (adhesive.packs.count, adhesive.packs.size) == (8, 25)
+    # Grout: (600 + 1200) / (600 × 1200) × 3 mm × 10 mm × 1.6 kg/L = 0.12 kg/m²; × 20 × 1.1 = 2.64.
+    assert one(result, "grout").quantity == 2.6
+    # Skirting: (18 − 0.9) × 1.05 = 17.955 → 17.96 m.
+    assert one(result, "skirting").quantity == 17.96
+    # Services on a plastered flat: 0.5 points/m² × 20 = 10 (≥ 8); one AC unit per 25 m².
+    assert one(result, "electrical_points").quantity == 10
+    assert one(result, "ac_piping").quantity == 1
+    # Plastered already: no plaster; a reception has no plumbing.
+    assert not lines(result, "plaster") and not lines(result, "plumbing_points")
+    assert {i.room for i in result.items} == {"Reception"}
+
+
+def test_a_2x1_8_bathroom_tiled_to_the_ceiling() -> None:
+    bathroom = {"name": "Bathroom", "type": "bathroom", "length_m": 2, "width_m": 1.8}
+    result = estimate(job(rooms=[bathroom]), BOOK)
+
+    # Defaults for a bathroom that is not finished: wall tiles to the ceiling, ceramic 30×30 floor,
+    # a moisture-proof drop ceiling. Tiled walls: 7.6 m × 2.9 m = 22.04 m², less the door
+    # (0.9 × 2.1 = 1.89) and the bathroom window (0.6 × 0.6 = 0.36, sill 1.0 m) = 19.79 m².
+    tiles = one(result, "wall_tiles")
+    assert tiles.quantity == 19.79
+    # 30 × 60 boxes hold 1.44 m²: 19.79 × 1.1 / 1.44 = 15.12 → 16 boxes.
+    assert one(result, "wall_tile_boxes").quantity == 16
+    # Floor 3.6 m² × 1.1 / 0.99 m² per 30×30 box = 4.0 → 4 boxes.
+    assert one(result, "floor_tile_boxes").quantity == 4
+    # Adhesive at 4.5 kg/m² (tiles under 3600 cm²): walls 89.055 → 89.06 kg, floor 16.2 kg.
+    assert sorted(i.quantity for i in lines(result, "tile_adhesive")) == [16.2, 89.06]
+    # Grout: walls (300 + 600) / (300 × 600) × 3 × 8 × 1.6 = 0.192 kg/m² × 19.79 × 1.1 = 4.18 → 4.2;
+    # floor (600 / 90 000) × 3 × 8 × 1.6 = 0.256 kg/m² × 3.6 × 1.1 = 1.01 → 1.0.
+    assert sorted(i.quantity for i in lines(result, "grout")) == [1.0, 4.2]
+    # Nothing left to paint on the walls, and no skirting under wall tiles.
+    assert not lines(result, "wall_paint") and not lines(result, "skirting")
+    # Waterproofing: floor 3.6 + 0.3 m × 7.6 m up the walls = 5.88 m².
+    assert one(result, "waterproofing").quantity == 5.88
+    # Drop ceiling: 3.6 m² × 1.1 = 3.96 m² of board → 2 sheets of 2.88 m²; framing 3.6 × 3.4 = 12.24 m.
+    board = one(result, "gypsum_board")
+    assert board.quantity == 3.96 and board.packs.count == 2
+    assert one(result, "gypsum_framing").quantity == 12.24
+    assert one(result, "plumbing_points").quantity == 4
+
+
+def test_a_half_height_tile_line_leaves_the_wall_above_painted() -> None:
+    bathroom = {
+        "name": "Bathroom",
+        "type": "bathroom",
+        "length_m": 2,
+        "width_m": 1.8,
+        "walls": {"type": "wall_tiles", "tile_cm": [30, 60], "height_m": 1.2},
+    }
+    result = estimate(job(rooms=[bathroom]), BOOK)
+    # Tiles to 1.2 m: 7.6 × 1.2 = 9.12 m², less the door up to 1.2 m (0.9 × 1.2 = 1.08) and the
+    # window between its 1.0 m sill and 1.2 m (0.6 × 0.2 = 0.12) = 7.92 m².
+    assert one(result, "wall_tiles").quantity == 7.92
+    # Painted above: net walls 22.04 − 2.25 = 19.79, less 7.92 tiled = 11.87 m² × 2 / 11.67 × 1.15 = 2.34 L.
+    assert one(result, "wall_paint").quantity == 2.34
+
+
+def test_a_cove_band_needs_less_board_than_a_full_drop_ceiling() -> None:
+    full = estimate(job(rooms=[reception(ceiling="gypsum_full")]), BOOK)
+    cove = estimate(job(rooms=[reception(ceiling={"type": "gypsum_cove", "band_m": 0.6})]), BOOK)
+
+    # Full: the whole 20 m² + 10 % = 22 m² → 8 sheets (22 / 2.88 = 7.64); framing 20 × 3.4 = 68 m;
+    # cornice along the 18 m perimeter.
+    assert one(full, "gypsum_board").quantity == 22
+    assert one(full, "gypsum_board").packs.count == 8
+    assert one(full, "gypsum_framing").quantity == 68
+    assert one(full, "cornice").quantity == 18
+    # Cove 0.6 m: band 0.6 × 18 − 4 × 0.6² = 9.36 m²; its inner edge 18 − 8 × 0.6 = 13.2 m carries a
+    # 0.25 m lip = 3.3 m² → 12.66 m² of board, + 10 % = 13.93 m² → 5 sheets; framing 12.66 × 3.4 =
+    # 43.04 m; the cornice runs the inner edge, 13.2 m.
+    assert one(cove, "gypsum_board").quantity == 13.93
+    assert one(cove, "gypsum_board").packs.count == 5
+    assert one(cove, "gypsum_framing").quantity == 43.04
+    assert one(cove, "cornice").quantity == 13.2
+    assert one(cove, "labour_gypsum").quantity == 12.66
+    # Paint: the cove's ceiling is the open slab (20 − 9.36) plus the board (12.66) = 23.3 m²
+    # → 23.3 × 2 / 11.67 × 1.15 = 4.59 L; the full ceiling is its 20 m² of board → 3.94 L.
+    assert one(cove, "ceiling_paint").quantity == 4.59
+    assert one(full, "ceiling_paint").quantity == 3.94
+    assert cove.total_egp.high < full.total_egp.high
+
+
+def test_a_120_m2_flat_on_brick_gets_typical_rooms_and_plaster() -> None:
+    result = estimate(job(state="bare", apartment_area_m2=120), BOOK)
+
+    # 120 m² advertised → 96 m² of rooms. 3 bedrooms (under 160 m²), 2 bathrooms (110 m² and up):
+    # master 96 × 0.15 = 14.4, two of 96 × 0.11 = 10.56, bathrooms 4.4 and 3.6, kitchen 8.64,
+    # entrance 7.68, balcony 3.84; the reception takes the rest, 32.32 m².
+    types = sorted(room.type for room in result.rooms)
+    assert types == sorted(
+        [
+            "reception",
+            "bedroom",
+            "bedroom",
+            "bedroom",
+            "bathroom",
+            "bathroom",
+            "kitchen",
+            "entrance",
+            "balcony",
+        ]
+    )
+    areas = {room.name: (room.length_m or 0.0) * (room.width_m or 0.0) for room in result.rooms}
+    assert areas["Reception"] == pytest.approx(32.32, abs=0.3)  # sides to 5 cm: 6.95 × 4.65
+    assert sum(areas.values()) == pytest.approx(96, abs=1.0)
+    # Master bedroom 4.25 × 3.4 (sides of 14.4 m² at 1.25:1, to 5 cm): walls 2 × 7.65 × 2.9 = 44.37
+    # − 3.33 openings = 41.04 m², + slab 14.45 m² = 55.49 m² of plaster.
+    assert one(result, "plaster", "Master bedroom").quantity == 55.49
+    # Every room is plastered; the balcony keeps its walls (facade and parapet), so only its slab:
+    # 3.84 m² / 1.4 m deep = 2.74 → 2.75 m long × 1.4 = 3.85 m².
+    assert {i.room for i in lines(result, "plaster")} == {room.name for room in result.rooms}
+    assert one(result, "plaster", "Balcony").quantity == 3.85
+    # Bathrooms' drop ceilings hide their slabs: walls only. 4 + 4 + 3 plumbing points.
+    assert sum(i.quantity for i in lines(result, "plumbing_points")) == 11
+    # One purchase for the flat of what is one product everywhere: the sealer is a single line.
+    assert [i.room for i in lines(result, "sealer")] == ["All rooms"]
+    assert result.schedule.phases[0].key == "services"
+    assert any("120" in note for note in result.assumptions)
+
+
+def test_a_budget_that_does_not_fit_gets_computed_substitutions() -> None:
+    request = job(rooms=[reception(floor={"type": "porcelain", "tile_cm": [60, 120]})], budget_egp=20_000)
+    result = estimate(request, BOOK)
+
+    assert result.budget is not None and not result.budget.fits
+    assert result.budget.gap_egp == result.total_egp.high - 20_000
+    savings = {s.key: s.saving_egp for s in result.budget.substitutions}
+    # Porcelain 60×60 instead of 60×120: boxes 16 × 1152–1656 = 18 432–26 496 become 16 (20 × 1.1 /
+    # 1.44 = 15.3) × 792–1152 = 12 672–18 432; adhesive stays (3600 cm² is still a full bed); grout
+    # 3 × 1 kg (120–180) becomes 0.16 kg/m² × 22 = 3.52 → 3.5 kg → 4 × 1 kg (160–240).
+    # Saving: 5760 − 40 = 5720 low, 8064 − 60 = 8004 high.
+    assert (savings["smaller_tiles:Reception"].low, savings["smaller_tiles:Reception"].high) == (5720, 8004)
+    # One trade a grade down, each computed: super lux → lux tiling reprices tiles, adhesive,
+    # grout, skirting and laying.
+    assert savings["grade_down:tiling"].high > 0
+    highs = [s.saving_egp.high for s in result.budget.substitutions]
+    assert highs == sorted(highs, reverse=True)
+
+
+def test_a_budget_that_fits_says_so() -> None:
+    result = estimate(job(rooms=[reception()], budget_egp=10_000_000), BOOK)
+    assert result.budget is not None
+    assert (result.budget.fits, result.budget.gap_egp, result.budget.substitutions) == (True, 0, [])
+
+
+def test_a_gypsum_design_can_become_paint_or_a_cove() -> None:
+    result = estimate(job(rooms=[reception(ceiling="gypsum_design")], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    keys = {s.key for s in result.budget.substitutions}
+    assert {"paint_not_gypsum:Reception", "cove_not_gypsum_design:Reception"} <= keys
+
+
+# --- the state decides the trades -------------------------------------------------------------------
+
+
+def test_plaster_only_on_brick() -> None:
+    for state in ("plastered", "semi_finished", "finished"):
+        assert not lines(estimate(job(state=state, rooms=[reception()]), BOOK), "plaster"), state
+    assert lines(estimate(job(state="bare", rooms=[reception()]), BOOK), "plaster")
+
+
+def test_a_finished_flat_is_repainted_only() -> None:
+    result = estimate(job(state="finished", rooms=[reception()]), BOOK)
+    keys = {i.key for i in result.items}
+    assert keys == {"wall_paint", "ceiling_paint", "labour_paint"}
+    # A finished flat is 2.8 m high (its floor is laid): 18 × 2.8 − 3.33 = 47.07 m²; two coats over
+    # the old paint, whatever the grade: 47.07 × 2 / 11.67 × 1.15 = 9.28 L.
+    assert one(result, "wall_paint").quantity == 9.28
+
+
+def test_semi_finished_has_services_except_ac_roughed_in() -> None:
+    keys = {i.key for i in estimate(job(state="semi_finished", rooms=[reception()]), BOOK).items}
+    assert "ac_piping" in keys and "electrical_points" not in keys
+
+
+def test_walls_described_by_finish_get_their_own_lines() -> None:
+    result = estimate(
+        job(
+            rooms=[
+                reception(walls="wallpaper"),
+                {
+                    "name": "Bedroom",
+                    "type": "bedroom",
+                    "length_m": 4,
+                    "width_m": 3.5,
+                    "walls": "feature_wall",
+                },
+            ]
+        ),
+        BOOK,
+    )
+    assert one(result, "wallpaper", "Reception").unit == "roll"
+    assert not lines(result, "wall_paint", "Reception")
+    # Feature wall: the 4 m wall × 2.9 m = 11.6 m² papered → 11.6 × 1.15 / 5.3265 = 2.5 → 3 rolls;
+    # the rest painted.
+    assert one(result, "wallpaper", "Bedroom").quantity == 3
+    assert one(result, "wall_paint", "Bedroom").quantity > 0
+
+
+def test_an_l_shaped_room_from_two_rectangles() -> None:
+    l_room = {
+        "name": "Reception",
+        "type": "reception",
+        "rects": [{"length_m": 6, "width_m": 4}, {"length_m": 3, "width_m": 3}],
+    }
+    result = estimate(job(rooms=[l_room]), BOOK)
+    # Floor 24 + 9 = 33 m²; perimeter 20 + 12 − 2 × 3 = 26 m; skirting (26 − 0.9) × 1.05 = 26.355 → 26.36.
+    assert one(result, "floor_tiles").quantity == 33
+    assert one(result, "skirting").quantity == 26.36
+
+
+def test_every_line_names_its_rule_and_speaks_the_requests_language() -> None:
+    arabic = estimate(job(lang="ar", state="bare", apartment_area_m2=90), BOOK)
+    for item in arabic.items:
+        assert ARABIC.search(item.name) and ARABIC.search(item.note), item
+    english = estimate(job(state="bare", apartment_area_m2=90), BOOK)
+    for item in english.items:
+        assert not ARABIC.search(item.name) and item.note, item
+
+
+def test_the_estimate_states_its_price_book() -> None:
+    result = estimate(job(rooms=[reception()]), BOOK)
+    assert (result.price_book.version, result.price_book.date) == ("2026.12.1", "2026-12-01")
+
+
+def test_the_document_the_route_serialises_is_a_valid_estimate() -> None:
+    document = estimate_document(job(state="bare", apartment_area_m2=150, budget_egp=100_000), BOOK)
+    assert Estimate.model_validate(document).model_dump(mode="json") == document
+
+
+# --- the schedule -----------------------------------------------------------------------------------
+
+
+def test_the_schedule_follows_the_trades_and_grows_with_the_job() -> None:
+    order = ["services", "plaster", "tiling", "gypsum", "putty", "paint", "floors", "fixtures"]
+    small = estimate(job(state="bare", apartment_area_m2=70), BOOK).schedule
+    large = estimate(job(state="bare", apartment_area_m2=250), BOOK).schedule
+    keys = [p.key for p in large.phases]
+    assert keys == [k for k in order if k in keys] and keys[0] == "services"
+    assert large.total_days.low > small.total_days.low
+    assert large.total_days.low == sum(p.days.low for p in large.phases)
+    assert all(p.days.low <= p.days.high for p in large.phases)
+
+
+# --- the request's vocabulary and limits -------------------------------------------------------------
+
+
+def test_room_types_are_the_catalogues() -> None:
+    assert set(RoomTypeId.__args__) == {room.id for room in ROOM_TYPES}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("surface", "names"), [("walls", WALL_FINISHES), ("floor", FLOOR_FINISHES), ("ceiling", CEILING_FINISHES)]
+)
+def test_every_finish_is_a_string_or_an_object(surface: str, names: tuple[str, ...]) -> None:
+    for name in names:
+        as_string = EstimateRequest.model_validate(
+            {"state": "plastered", "rooms": [reception(**{surface: name})]}
+        )
+        as_object = EstimateRequest.model_validate(
+            {"state": "plastered", "rooms": [reception(**{surface: {"type": name}})]}
+        )
+        assert as_string == as_object
+        assert estimate(as_string, BOOK).total_egp.high >= 0
+
+
+def _errors(data: dict[str, Any]) -> list[Any]:
+    with pytest.raises(ValidationError) as caught:
+        EstimateRequest.model_validate(data)
+    return list(caught.value.errors())
+
+
+def test_an_unknown_finish_names_the_allowed_ones() -> None:
+    (error,) = _errors({"state": "plastered", "rooms": [reception(floor="carpet")]})
+    assert error["loc"][:3] == ("rooms", 0, "floor")
+    for name in FLOOR_FINISHES:
+        assert f"'{name}'" in error["msg"]
+
+
+def test_an_unknown_state_names_the_allowed_ones() -> None:
+    (error,) = _errors({"state": "brick", "rooms": [reception()]})
+    assert error["loc"] == ("state",)
+    assert "'bare', 'plastered', 'semi_finished' or 'finished'" in error["msg"]
+
+
+def test_absurd_sizes_are_refused_with_their_limits() -> None:
+    (error,) = _errors({"state": "bare", "rooms": [reception(length_m=300)]})
+    assert error["loc"] == ("rooms", 0, "length_m") and "30" in error["msg"]
+    (error,) = _errors({"state": "bare", "rooms": [{"name": "Hall", "type": "reception", "area_m2": 300}]})
+    assert "200" in error["msg"]
+    rooms = [{"name": f"Room {i}", "type": "bedroom", "area_m2": 10} for i in range(40)]
+    (error,) = _errors({"state": "bare", "rooms": rooms})
+    assert error["loc"] == ("rooms",) and str(MAX_ROOMS) in error["msg"]
+    (error,) = _errors({"state": "bare", "apartment_area_m2": 5000})
+    assert "1000" in error["msg"]
+
+
+def test_a_room_needs_exactly_one_size() -> None:
+    (error,) = _errors({"state": "bare", "rooms": [{"name": "Hall", "type": "entrance"}]})
+    assert "exactly one of length_m+width_m, area_m2 or rects" in error["msg"]
+    (error,) = _errors(
+        {"state": "bare", "rooms": [{"name": "Hall", "type": "entrance", "length_m": 3, "area_m2": 9}]}
+    )
+    assert "exactly one" in error["msg"]
+
+
+def test_rooms_or_a_flat_area_not_both() -> None:
+    (error,) = _errors({"state": "bare", "apartment_area_m2": 100, "rooms": [reception()]})
+    assert "either rooms or apartment_area_m2" in error["msg"]
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+
+def test_the_csv_opens_in_excel_with_arabic() -> None:
+    document = estimate_document(job(lang="ar", rooms=[reception()]), BOOK)
+    data = to_csv(document)
+    assert data.startswith(b"\xef\xbb\xbf")  # the UTF-8 BOM Excel needs to read Arabic
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "الأوضة"
+    assert len(rows) == 1 + len(document["items"]) + 2  # header, lines, total, price book
+    body = rows[1 : 1 + len(document["items"])]
+    assert [r[1] for r in body] == [i["key"] for i in document["items"]]
+    assert all(ARABIC.search(r[2]) for r in body)
+    total = rows[-2]
+    assert (int(total[8]), int(total[9])) == (document["total_egp"]["low"], document["total_egp"]["high"])
+    assert b"\r\n" in data
+
+
+@pytest.mark.parametrize(
+    ("accept", "csv_wanted"),
+    [
+        ("text/csv", True),
+        ("text/csv, application/json;q=0.5", True),
+        ("application/json", False),
+        ("*/*", False),
+        ("", False),
+        ("text/csv;q=0.2, */*", False),
+        ("text/csv;q=0", False),
+    ],
+)
+def test_accept_negotiation(accept: str, csv_wanted: bool) -> None:
+    assert prefers_csv(accept) is csv_wanted
+
+
+def test_every_item_key_has_names_in_both_languages() -> None:
+    from shatably.estimate.models import ItemKey
+
+    assert set(ItemKey.__args__) == set(ITEMS)  # type: ignore[attr-defined]
+    assert all(ARABIC.search(ar) and not ARABIC.search(en) for en, ar, _ in ITEMS.values())
+
+
+def test_a_repeated_job_is_answered_from_memory_until_the_book_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shatably.estimate import service
+
+    service.forget_answers()
+    parsed: list[bytes] = []
+
+    def parse(raw: bytes) -> EstimateRequest:
+        parsed.append(raw)
+        return EstimateRequest.model_validate_json(raw)
+
+    raw = b'{"state": "plastered", "rooms": [{"name": "Hall", "type": "entrance", "area_m2": 6}]}'
+    first = service.answer(raw, as_csv=False, parse=parse)
+    assert service.answer(raw, as_csv=False, parse=parse) == first
+    assert len(parsed) == 1
+    assert service.answer(raw, as_csv=True, parse=parse).startswith(b"\xef\xbb\xbf")  # its own entry
+    assert len(parsed) == 2
+    # Another book (an operator's, re-read): the answer is computed again from it.
+    other = BOOK.model_copy(update={"version": "other"})
+    monkeypatch.setattr(pricebook, "current", lambda source: other)
+    assert b'"version":"other"' in service.answer(raw, as_csv=False, parse=parse)
+    assert len(parsed) == 3
+    service.forget_answers()
