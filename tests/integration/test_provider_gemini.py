@@ -221,16 +221,17 @@ def test_generate_n_images_sends_one_request_each(gemini, fake_providers, caplog
     assert (line.attempts, line.retries, line.images) == (2, 0, 2)  # two requests, not a retry
 
 
-def test_edit_sends_source_mask_and_instruction_in_order(gemini, fake_providers):
-    mask = make_image(96, 64, "png")
-    request = edit_request(mask=ImageInput(mask, "image/png"))
+def test_edit_sends_source_guide_and_instruction_in_order_never_the_bare_mask(gemini, fake_providers):
+    mask, guide = make_image(96, 64, "png"), make_image(96, 64, "jpeg")
+    request = edit_request(mask=ImageInput(mask, "image/png"), guide=ImageInput(guide, "image/jpeg"))
 
     result = asyncio.run(gemini.edit(request))
 
     [sent] = fake_providers.requests_for("gemini")
-    assert sent.gemini_images() == [("image/png", ROOM_PNG), ("image/png", mask)]
+    # Gemini does not read alpha (a flattened mask is a black picture): it gets the visible guide.
+    assert sent.gemini_images() == [("image/png", ROOM_PNG), ("image/jpeg", guide)]
     texts = sent.gemini_texts()
-    assert "mask" in texts[0] and "transparent" in texts[0]
+    assert "Guide image" in texts[0] and "only inside that area" in texts[0]
     assert texts[-1] == request.instruction
     assert sent.gemini_config()["imageConfig"]["aspectRatio"] == "3:2"
     assert result.images and result.usage.images == 1

@@ -255,6 +255,24 @@ def test_styles_document_is_fresh_each_call() -> None:
     assert catalogue_document("en")["styles"]
 
 
+def test_importing_the_catalogue_or_the_studio_parses_no_data_file() -> None:
+    # The job-status and image routes import both; only a route that looks at a style pays for it.
+    code = (
+        "import shatably.catalog, shatably.studio.service, shatably.catalog.styles as s, "
+        "shatably.catalog.rooms as r\n"
+        "print(s.styles.cache_info().currsize, r.room_types.cache_info().currsize)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
+    )
+    assert out.stdout.split() == ["0", "0"]
+
+
 def test_importing_the_catalogue_loads_neither_pydantic_nor_pillow() -> None:
     code = "import sys, shatably.catalog; print(sorted(m for m in ('PIL', 'pydantic') if m in sys.modules))"
     out = subprocess.run(
@@ -359,7 +377,9 @@ class _Grade(_Strict):
         ("grades.json", _Grade, "grades"),
     ],
 )
-def test_every_data_file_has_exactly_the_shape_the_loader_reads(name: str, model: type, key: str) -> None:
+def test_every_data_file_has_exactly_the_shape_the_loader_reads(
+    name: str, model: type[BaseModel], key: str
+) -> None:
     records = read(name)[key]
     assert records
     for record in records:
@@ -400,8 +420,9 @@ def test_exteriors_are_room_types_with_styles_that_suit_them() -> None:
     assert exteriors == {"facade", "garden", "balcony", "roof"}
     suitable = [s.id for s in STYLES if s.suits("exterior")]
     assert len(suitable) >= 8 and "mediterranean" in suitable and "japandi" not in suitable
-    assert find_room_type("واجهة العمارة").id == "facade"
-    assert find_room_type("جنينة الفيلا").id == "garden"
+    facade, garden = find_room_type("واجهة العمارة"), find_room_type("جنينة الفيلا")
+    assert facade is not None and facade.id == "facade"
+    assert garden is not None and garden.id == "garden"
 
 
 def test_an_interior_style_on_a_facade_is_refused_with_the_styles_that_suit() -> None:
@@ -436,6 +457,7 @@ def test_every_style_has_a_small_preview_picture_of_its_palette() -> None:
             assert im.format == "WEBP" and im.size == PREVIEW_SIZE
             # The chips strip shows the palette: its wall colour is drawn near the bottom-left.
             chip = im.convert("RGB").getpixel((12, int(PREVIEW_SIZE[1] * 0.83)))
+        assert isinstance(chip, tuple)
         wall = tuple(int(style.palette[0].hex[i : i + 2], 16) for i in (1, 3, 5))
         assert max(abs(a - b) for a, b in zip(chip, wall, strict=True)) <= 24, (style.id, chip, wall)
     assert total <= PREVIEWS_MAX_TOTAL

@@ -1,4 +1,10 @@
-"""The one style and room-type catalogue shared by chat, generate and edit (English and Arabic)."""
+"""The one style and room-type catalogue shared by chat, generate and edit (English and Arabic).
+
+``STYLES``, ``ROOM_TYPES`` and ``GRADES`` are read from the data files the first time they are
+used (PEP 562), so importing the package parses nothing.
+"""
+
+from typing import TYPE_CHECKING
 
 from shatably.catalog.catalogue import (
     catalogue_document,
@@ -21,8 +27,25 @@ from shatably.catalog.models import (
     SwatchRole,
     Text,
 )
-from shatably.catalog.rooms import ROOM_TYPES
-from shatably.catalog.styles import GRADES, STYLES
+from shatably.catalog.rooms import room_types as _room_types
+from shatably.catalog.styles import grades as _grades
+from shatably.catalog.styles import styles as _styles
+
+if TYPE_CHECKING:
+    STYLES: tuple[Style, ...]
+    ROOM_TYPES: tuple[RoomType, ...]
+    GRADES: tuple[Grade, ...]
+
+
+def __getattr__(name: str) -> object:
+    if name == "STYLES":
+        return _styles()
+    if name == "ROOM_TYPES":
+        return _room_types()
+    if name == "GRADES":
+        return _grades()
+    raise AttributeError(f"module 'shatably.catalog' has no attribute {name!r}")
+
 
 __all__ = [
     "GRADES",

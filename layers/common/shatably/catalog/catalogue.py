@@ -8,8 +8,8 @@ from typing import Any, Protocol, TypeVar
 
 from shatably.catalog.lang import Lang, fold, phrase_spans
 from shatably.catalog.models import Grade, RoomType, Style
-from shatably.catalog.rooms import ROOM_TYPES
-from shatably.catalog.styles import GRADES, STYLES
+from shatably.catalog.rooms import room_types
+from shatably.catalog.styles import grades, styles
 from shatably.errors import ProblemError
 
 
@@ -26,9 +26,20 @@ class _Named(Protocol):
 
 R = TypeVar("R", bound=_Named)
 
-_STYLES_BY_ID = {s.id: s for s in STYLES}
-_ROOMS_BY_ID = {r.id: r for r in ROOM_TYPES}
-_GRADES_BY_ID = {g.id: g for g in GRADES}
+
+@cache
+def _styles_by_id() -> dict[str, Style]:
+    return {s.id: s for s in styles()}
+
+
+@cache
+def _rooms_by_id() -> dict[str, RoomType]:
+    return {r.id: r for r in room_types()}
+
+
+@cache
+def _grades_by_id() -> dict[str, Grade]:
+    return {g.id: g for g in grades()}
 
 
 def _phrases(records: Iterable[R]) -> list[tuple[str, R]]:
@@ -44,12 +55,12 @@ def _phrases(records: Iterable[R]) -> list[tuple[str, R]]:
 @cache
 def _style_phrases() -> list[tuple[str, Style]]:
     # Built on first lookup, not at import: folding every name costs a few ms a cold start can skip.
-    return _phrases(STYLES)
+    return _phrases(styles())
 
 
 @cache
 def _room_phrases() -> list[tuple[str, RoomType]]:
-    return _phrases(ROOM_TYPES)
+    return _phrases(room_types())
 
 
 def _find(text: str, phrases: list[tuple[str, R]]) -> R | None:
@@ -88,36 +99,36 @@ def _id_key(value: str) -> str:
 
 def get_style(style_id: str) -> Style:
     """The style with this id; ``unknown_style`` (422) otherwise, listing the valid ids."""
-    style = _STYLES_BY_ID.get(_id_key(style_id))
+    style = _styles_by_id().get(_id_key(style_id))
     if style is None:
         raise ProblemError(
             "unknown_style",
             f"Unknown style {style_id[:40]!r}; GET /styles lists the valid ids.",
-            extra={"valid_styles": sorted(_STYLES_BY_ID)},
+            extra={"valid_styles": sorted(_styles_by_id())},
         )
     return style
 
 
 def get_room_type(room_type_id: str) -> RoomType:
     """The room type with this id; ``unknown_room_type`` (422) otherwise, listing the valid ids."""
-    room = _ROOMS_BY_ID.get(_id_key(room_type_id))
+    room = _rooms_by_id().get(_id_key(room_type_id))
     if room is None:
         raise ProblemError(
             "unknown_room_type",
             f"Unknown room type {room_type_id[:40]!r}; GET /styles lists the valid ids.",
-            extra={"valid_room_types": sorted(_ROOMS_BY_ID)},
+            extra={"valid_room_types": sorted(_rooms_by_id())},
         )
     return room
 
 
 def get_grade(grade_id: str) -> Grade:
     """The finishing grade with this id; ``validation_failed`` (422) otherwise, listing the valid ids."""
-    grade = _GRADES_BY_ID.get(_id_key(grade_id))
+    grade = _grades_by_id().get(_id_key(grade_id))
     if grade is None:
         raise ProblemError(
             "validation_failed",
             f"Unknown finishing grade {grade_id[:40]!r}; GET /styles lists the valid ids.",
-            extra={"valid_grades": sorted(_GRADES_BY_ID)},
+            extra={"valid_grades": sorted(_grades_by_id())},
         )
     return grade
 
@@ -129,7 +140,7 @@ def check_style_suits(style: Style, room: RoomType) -> None:
         raise ProblemError(
             "style_unsuited",
             f"The style {style.id!r} is not offered for a {room.space} space ({room.id}).",
-            extra={"suitable_styles": [s.id for s in STYLES if s.suits(room.space)]},
+            extra={"suitable_styles": [s.id for s in styles() if s.suits(room.space)]},
         )
 
 
@@ -154,7 +165,7 @@ def catalogue_document(lang: str | None = None) -> dict[str, Any]:
     chosen = _doc_lang(lang)
     return {
         "lang": chosen,
-        "styles": [s.as_dict(chosen) for s in STYLES],
-        "room_types": [r.as_dict(chosen) for r in ROOM_TYPES],
-        "grades": [g.as_dict() for g in GRADES],
+        "styles": [s.as_dict(chosen) for s in styles()],
+        "room_types": [r.as_dict(chosen) for r in room_types()],
+        "grades": [g.as_dict() for g in grades()],
     }

@@ -78,12 +78,8 @@ def load_grades() -> tuple[Grade, ...]:
 
 def preview_bytes(style_id: str) -> bytes | None:
     """A style's preview picture (WebP), or None when the catalogue has no such style."""
-    if style_id not in {s.id for s in _styles_for_previews()}:
+    from shatably.catalog.styles import styles
+
+    if style_id not in {s.id for s in styles()}:
         return None  # never a path built from unchecked input
     return (PREVIEW_DIR / f"{style_id}.webp").read_bytes()
-
-
-def _styles_for_previews() -> tuple[Style, ...]:
-    from shatably.catalog.styles import STYLES
-
-    return STYLES

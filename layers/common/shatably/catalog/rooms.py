@@ -1,4 +1,4 @@
-"""Room types, read from ``data/rooms.json``, with the pieces each usually needs and rough prices.
+"""Room types, read from ``data/rooms.json`` on first use, with the pieces each usually needs.
 
 Prices are mid-market Egyptian ranges in EGP for the whole line (all ``qty``), estimates meant for
 a first budget only; styles scale them by ``Style.price_factor``. Façades, gardens, balconies and
@@ -7,7 +7,12 @@ roofs are ``exterior`` spaces: only styles whose ``spaces`` include it are offer
 
 from __future__ import annotations
 
+from functools import cache
+
 from shatably.catalog.data import load_room_types
 from shatably.catalog.models import RoomType
 
-ROOM_TYPES: tuple[RoomType, ...] = load_room_types()
+
+@cache
+def room_types() -> tuple[RoomType, ...]:
+    return load_room_types()

@@ -5,6 +5,9 @@ Every path is intake -> normalise -> encode; they differ only in the target size
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from PIL import Image
 
 from shatably.errors import ProblemError
@@ -45,7 +48,11 @@ def prepare_upstream(data: bytes) -> PreparedImage:
 
 
 def normalise_result(
-    data: bytes | Image.Image, fmt: OutputFormat, *, size: tuple[int, int] | None = None
+    data: bytes | Image.Image,
+    fmt: OutputFormat,
+    *,
+    size: tuple[int, int] | None = None,
+    finish: Callable[[Image.Image], Image.Image] | None = None,
 ) -> EncodedImage:
     """A provider's output image, re-encoded from pixels in ``fmt`` (same limits as user input).
 
@@ -53,17 +60,23 @@ def normalise_result(
     source: scaled to cover it and centre-cropped when the provider answered in another aspect
     ratio (a provider's fixed sizes would otherwise letterbox or stretch the room).
 
+    ``finish`` works on the decoded pixels before they are encoded (a masked edit puts the source's
+    pixels back outside its mask there, so they are encoded once).
+
     The bytes came from the provider, not the caller, so a rejected image is a bad upstream answer:
     502 ``upstream_invalid_response``, never a 4xx that would blame the client.
     """
     if isinstance(data, Image.Image):  # drawn by the offline provider, in this process
-        return encode_image(from_pixels(data, size), fmt)
-    try:
-        clean = load_cover(data, size) if size else load_image(data)
-    except ProblemError as exc:
-        raise ProblemError(
-            "upstream_invalid_response", f"the provider returned an unusable image ({exc.code})"
-        ) from exc
+        clean = from_pixels(data, size)
+    else:
+        try:
+            clean = load_cover(data, size) if size else load_image(data)
+        except ProblemError as exc:
+            raise ProblemError(
+                "upstream_invalid_response", f"the provider returned an unusable image ({exc.code})"
+            ) from exc
+    if finish is not None:
+        clean = replace(clean, image=finish(clean.image))
     return encode_image(clean, fmt)
 
 

@@ -115,6 +115,9 @@ class EditRequest:
     height: int
     timeout: float
     mask: ImageInput | None = None  # PNG, transparent where edits are allowed
+    # With a mask: the photo with the editable region tinted and outlined, for models that read
+    # pictures rather than alpha (Gemini); OpenAI and the offline provider take ``mask``.
+    guide: ImageInput | None = None
     output_format: OutputFormat = "png"
     operation: str = "restyle"
     palette: tuple[str, ...] = ()  # hex colours the offline provider recolours toward

@@ -41,9 +41,12 @@ T = TypeVar("T")
 _NO_SDK_RETRIES = types.HttpRetryOptions(attempts=1)
 # The ratios Gemini image models accept (providers.md §2.6); the service resizes to the exact size.
 _ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
-_MASK_NOTE = (
-    "The second image is a mask of the same size as the first. Change the first image only where the "
-    "mask is transparent; keep every area where the mask is opaque exactly as it is."
+# Gemini reads pictures, not alpha (a flattened mask is a black image): a masked edit sends a guide,
+# the photo with the region to change tinted and outlined, labelled by this note.
+_GUIDE_NOTE = (
+    "Guide image: the same photo with the only area you may change tinted and outlined in magenta-red. "
+    "Change the photo only inside that area; keep everything outside it exactly as it is. Do not draw "
+    "the tint or the outline."
 )
 
 _ROOM_LABEL = "First image: the client's room, the photo to edit."
@@ -270,11 +273,12 @@ class GeminiProvider:
                 types.Part(text=_REFERENCE_LABEL),
                 _image_part(request.reference),
             ]
-        # There is no mask parameter: the mask travels as a further image and is explained in words.
-        if request.mask is not None:
-            parts += [_image_part(request.mask), types.Part(text=_MASK_NOTE)]
+        if request.guide is not None:
+            parts += [types.Part(text=_GUIDE_NOTE), _image_part(request.guide)]
         parts.append(types.Part(text=request.instruction))
-        inputs = faults.InputSummary.of(request.instruction, (request.image, request.reference, request.mask))
+        inputs = faults.InputSummary.of(
+            request.instruction, (request.image, request.reference, request.guide)
+        )
         return await self._images(
             "edit", parts, request.width, request.height, request.n, request.timeout, inputs
         )

@@ -218,7 +218,7 @@ class OpenAIProvider:
                             if request.reference is not None
                             else _file(request.image, "image")
                         ),
-                        n=request.n,
+                        n=request.n if request.n > 1 else openai.omit,
                         mask=_file(request.mask, "mask") if request.mask is not None else openai.omit,
                         size=image_size(request.width, request.height),
                         quality=_QUALITY,

@@ -76,15 +76,14 @@ class Template:
     extra_keep: str = ""  # a further rule of its own (e.g. "the finishes stay")
 
 
-_PHOTO = "Edit this photograph of a real room. It is the client's own home: its structure must not move."
-_PHOTO_EXTERIOR = (
-    "Edit this photograph of a real building or outdoor space. It is the client's own property: "
-    "its structure must not move."
-)
+# {place} and {home} are filled for the space: "room"/"home" indoors, "building or outdoor
+# space"/"property" for façades, gardens, balconies and roofs.
+_PHOTO = "Edit this photograph of a real {place}. It is the client's own {home}: its structure must not move."
+_PLACES = {"interior": ("room", "home"), "exterior": ("building or outdoor space", "property")}
 
 TEMPLATES: dict[str, Template] = {
     "restyle": Template(
-        _PHOTO, "Redesign the room's furnishing and decoration in the requested style.", PRESERVABLE
+        _PHOTO, "Redesign the furnishing and decoration in the requested style.", PRESERVABLE
     ),
     "repaint": Template(
         _PHOTO,
@@ -113,9 +112,9 @@ TEMPLATES: dict[str, Template] = {
         uses_style=False,
     ),
     "finish": Template(
-        "Edit this photograph of a real, unfinished room (bare brick, concrete or rough plaster). "
-        "It is the client's own home: its structure must not move.",
-        "Show this room fully finished: plastered and painted walls, a finished floor and ceiling, "
+        "Edit this photograph of a real, unfinished {place} (bare brick, concrete or rough plaster). "
+        "It is the client's own {home}: its structure must not move.",
+        "Show it fully finished: plastered and painted or clad walls, finished floors and ceilings, "
         "light fittings and joinery, as it would look on handover, then lightly furnished.",
         ("walls", "windows", "doors", "floor", "layout", "camera"),
     ),
@@ -128,7 +127,7 @@ TEMPLATES: dict[str, Template] = {
         extra_keep="the wall, floor and ceiling finishes exactly as they are, with their colours",
     ),
     "reference": Template(
-        "Edit the first image, a photograph of a real room. It is the client's own home: its "
+        "Edit the first image, a photograph of a real {place}. It is the client's own {home}: its "
         "structure must not move.",
         "Restyle the room in the first image after the second image, the reference: take the "
         "reference's materials, colours, furniture style and mood; take nothing of its structure, "
@@ -201,10 +200,8 @@ def edit_instruction(
 ) -> str:
     template = TEMPLATES[operation]
     room = get_room_type(room_type_id) if room_type_id else None
-    header = template.header
-    if room and room.space == "exterior" and header == _PHOTO:
-        header = _PHOTO_EXTERIOR
-    lines = [header, "TASK: " + template.task]
+    place, home = _PLACES[room.space if room else "interior"]
+    lines = [template.header.format(place=place, home=home), "TASK: " + template.task]
     if style_id and template.uses_style:
         style = get_style(style_id)
         lines.append(f"STYLE: {style.name_en}: {style.decor}.")

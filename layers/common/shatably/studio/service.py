@@ -12,7 +12,9 @@ reference, render (templates in ``studio/prompts.py``). Both raise ``ProblemErro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from shatably.catalog import check_style_suits, get_grade, get_room_type, get_style
 from shatably.errors import ProblemError
@@ -26,6 +28,9 @@ from shatably.studio.models import EditInput, GenerateInput, StudioOutcome, Usag
 from shatably.studio.prompts import edit_instruction, generation_prompt
 from shatably.studio.resolution import check_resolution
 from shatably.web.deps import Deadline
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 @dataclass
@@ -158,14 +163,22 @@ async def edit(
     style = get_style(request.style) if request.style else None
     colour = resolve_color(request.color, request.sheen) if request.color else None
     width, height = result_size(source.record.width, source.record.height, request.resolution)
-    mask = None
+    mask = guide = None
+    finish: Callable[[Image.Image], Image.Image] | None = None
     if mask_bytes is None and request.mask is not None:
         mask_bytes = _mask_bytes(media, owner, request)
     if mask_bytes is not None:
-        mask = ImageInput(
-            data=prepare_mask(mask_bytes, source.prepared.width, source.prepared.height),
-            mime_type="image/png",
-        )
+        from shatably.studio import masking
+
+        # At the size the provider is sent the photo: OpenAI wants a mask of the image's exact size.
+        mask_png = prepare_mask(mask_bytes, source.prepared.width, source.prepared.height)
+        mask = ImageInput(data=mask_png, mime_type="image/png")
+        guide = ImageInput(data=masking.guide_image(source.prepared.data, mask_png), mime_type="image/jpeg")
+        # The pixels kept outside the mask are the stored image's own, at full size when the
+        # provider was sent a smaller copy (an earlier 2k/4k result edited again).
+        same_size = (source.prepared.width, source.prepared.height) == (width, height)
+        original = source.prepared.data if same_size else media.image_bytes(source.record)
+        finish = masking.keep_outside(original, mask_png)
     if reference is None and request.reference is not None:
         reference = media.resolve(owner, request.reference, session_id=session_id)
     instruction = edit_instruction(
@@ -191,6 +204,7 @@ async def edit(
             height=height,
             timeout=_check_deadline(deadline),
             mask=mask,
+            guide=guide,
             output_format=request.output_format,
             operation=request.operation,
             palette=palette,
@@ -204,7 +218,8 @@ async def edit(
     first = b""
     for produced in result.images[: request.n]:
         # Results come back at the source's aspect ratio (and size), so before/after views line up.
-        encoded = normalise_result(produced.data, request.output_format, size=(width, height))
+        # Outside a mask the source's own pixels go back, whatever the model drew there.
+        encoded = normalise_result(produced.data, request.output_format, size=(width, height), finish=finish)
         first = first or encoded.data
         records.append(
             media.save_result(
