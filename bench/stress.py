@@ -310,7 +310,7 @@ def designer_reply(rng: random.Random) -> dict[str, Any]:
             "steps": ["Paint the walls", "Lay the floor"],
             "lang": "en",
         }  # fmt: skip
-    drawing = None
+    drawing: dict[str, Any] | None = None
     if rng.random() < 0.1:
         drawing = {
             "operation": "generate", "prompt": "a warm modern living room", "style": None, "room_type": None,

@@ -536,7 +536,7 @@ def _reply_only(request: ChatRequest, provider: str, model: str, lang: Lang) -> 
             ),
         ]
     )
-    structured = None
+    structured: dict[str, Any] | None = None
     if request.response_schema is not None:
         structured = {"reply": reply, "questions": [], "plan": None, "amend": None, "drawing": None}
     return ChatResult(
