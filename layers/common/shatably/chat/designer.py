@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from shatably.catalog import STYLES
 from shatably.catalog.lang import Script
 from shatably.chat.knowledge import knowledge_brief
-from shatably.chat.plan import Plan
+
+if TYPE_CHECKING:
+    from shatably.chat.plan import Plan
 
 _BASE = """You are Shatably's interior designer ("مهندس الديكور بتاع شطبلي"): a warm, practical designer for homes in Egypt who knows finishing work (تشطيب) from brick to furniture.
 

@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shatably.chat.plan import Change
 from shatably.storage.media import ImageRef, ImageView
 from shatably.studio.models import JobAccepted, Usage
 
@@ -25,6 +24,19 @@ class ChatInput(BaseModel):
         "by default the reply follows the message, and Franco-Arabic is answered in Arabic script",
     )
     user_id: str | None = Field(default=None, description="v1 field; accepted and ignored for identity")
+
+
+class Change(BaseModel):
+    """One field of the plan that a turn changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(
+        description="floor, walls, ceiling, budget_egp, style, state, grade, room (added/removed), ..."
+    )
+    room: str | None = Field(default=None, description="The room's name, for room fields")
+    before: Any = None
+    after: Any = None
 
 
 class DrawingStatus(BaseModel):

@@ -33,6 +33,7 @@ from pydantic import (
 
 from shatably.catalog import Lang, SwatchRole
 from shatably.catalog.lang import fold
+from shatably.chat.models import Change
 from shatably.estimate.models import (
     CEILING_FINISHES,
     FLOOR_FINISHES,
@@ -352,15 +353,6 @@ def parse_designer_reply(data: object) -> DesignerReply:
 
 
 # --- plans over turns ------------------------------------------------------------------------------
-
-
-class Change(_Model):
-    """One field of the plan that a turn changed."""
-
-    field: str  # "floor", "walls", "budget_egp", "style", "room" (added/removed), "length_m", ...
-    room: str | None = None  # the room's name, for room fields
-    before: Any = None
-    after: Any = None
 
 
 _ROOM_FIELDS = ("type", "length_m", "width_m", "area_m2", "rects", "height_m", "doors", "windows", *SURFACES)

@@ -16,18 +16,6 @@ from shatably.catalog.lang import Lang, Script, detect_script, fold, mentions_an
 from shatably.chat.budget import parse_budget
 from shatably.chat.designer import designer_instruction, turn_context
 from shatably.chat.models import ChatInput, ChatResponse, DrawingStatus, SessionView, TurnView
-from shatably.chat.plan import (
-    DESIGNER_REPLY_SCHEMA,
-    Change,
-    DesignerReply,
-    DrawingRequest,
-    Plan,
-    PlanDraft,
-    apply_amendment,
-    estimate_request,
-    parse_designer_reply,
-    plan_changes,
-)
 from shatably.errors import ProblemError
 from shatably.images import check_image_count
 from shatably.observability import count, logger
@@ -41,6 +29,10 @@ from shatably.studio.models import EditInput, GenerateInput, JobAccepted, Usage
 from shatably.web.deps import Deadline
 
 if TYPE_CHECKING:
+    # The plan's models are built on the estimator's: both load on the first chat turn (or in the
+    # SnapStart snapshot), so a cold /health or /estimate does not pay for them.
+    from shatably.chat.models import Change
+    from shatably.chat.plan import DesignerReply, DrawingRequest, Plan, PlanDraft
     from shatably.estimate.models import Estimate
 
 # An answer that stopped at the output cap (Gemini MAX_TOKENS/CONTINUATION, OpenAI "length").
@@ -173,6 +165,8 @@ async def _ask(request: ChatRequest, deadline: Deadline) -> tuple[ChatResult, De
     An answer cut at the output cap is never asked again (the same request is cut the same way,
     and paid twice): what it said stands, without a plan.
     """
+    from shatably.chat.plan import parse_designer_reply
+
     provider = chat_provider()
     result = await provider.chat(request)
     if result.truncated:
@@ -250,7 +244,7 @@ async def converse(
         message=ChatMessage("user", f"{context}\n\n{body.message}", new_images),
         timeout=max(deadline.remaining() - 1.0, 1.0),
         max_output_tokens=settings.max_output_tokens,
-        response_schema=DESIGNER_REPLY_SCHEMA,
+        response_schema=_reply_schema(),
         lang=lang,
     )
     result, reply = await _ask(request, deadline)
@@ -316,8 +310,16 @@ _DRAWING_FAILED: dict[Lang, str] = {
 }
 
 
+def _reply_schema() -> dict[str, Any]:
+    from shatably.chat.plan import DESIGNER_REPLY_SCHEMA
+
+    return DESIGNER_REPLY_SCHEMA
+
+
 def _latest_plan(turns: list[TurnRecord]) -> Plan | None:
     """The conversation's current plan: every turn stores the plan as it stood after it."""
+    from shatably.chat.plan import Plan
+
     for turn in reversed(turns):
         if turn.plan:
             try:
@@ -332,6 +334,8 @@ def _next_plan(
     previous: Plan | None, reply: DesignerReply | None, message: str, lang: Lang
 ) -> tuple[Plan | None, list[Change]]:
     """The plan after this turn and what changed. No structure (or a cut answer) keeps the old plan."""
+    from shatably.chat.plan import apply_amendment, plan_changes
+
     if reply is None or (previous is None and reply.plan is None):
         return previous, []  # nothing to carry or change (an amendment needs a plan to amend)
     draft: PlanDraft | None
@@ -359,11 +363,14 @@ def _next_plan(
 
 
 def _draft_of(plan: Plan) -> PlanDraft:
+    from shatably.chat.plan import PlanDraft
+
     return PlanDraft.model_validate(plan.model_dump(exclude={"estimate", "assumptions", "photos"}))
 
 
 def _with_estimate(draft: PlanDraft, lang: Lang, previous: Plan | None) -> Plan:
     """The plan with the estimator's answer for its sized rooms (code computes; the model never does)."""
+    from shatably.chat.plan import Plan, estimate_request
     from shatably.estimate import estimate
 
     request, notes = estimate_request(draft, lang=lang)
