@@ -156,10 +156,16 @@ ESTIMATE_JOB: dict[str, Any] = {
 
 
 def new_estimate_jobs(count: int) -> list[dict[str, Any]]:
-    """``count`` different jobs (the reception 1 cm longer each time): no two answers are alike."""
-    first = ESTIMATE_JOB["rooms"][0]
+    """``count`` different jobs: both rooms change size on every one, so no two answers are alike."""
+    reception, bathroom = ESTIMATE_JOB["rooms"]
     return [
-        {**ESTIMATE_JOB, "rooms": [{**first, "length_m": 5 + i / 100}, *ESTIMATE_JOB["rooms"][1:]]}
+        {
+            **ESTIMATE_JOB,
+            "rooms": [
+                {**reception, "length_m": 4 + i / 100, "width_m": 3 + (i % 97) / 50},
+                {**bathroom, "length_m": 1.5 + (i % 89) / 50, "width_m": 1.2 + (i % 83) / 50},
+            ],
+        }
         for i in range(count)
     ]
 

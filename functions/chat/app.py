@@ -170,7 +170,7 @@ async def estimate(request: Request) -> Response:
     if "json" not in request.headers.get("content-type", "application/json").lower():
         raise ProblemError("unsupported_media_type", detail="Send application/json.")
     as_csv = prefers_csv(request.headers.get("accept", ""))
-    body = answer(await request.body(), as_csv=as_csv, parse=lambda raw: parse_json(raw, EstimateRequest))
+    body = answer(parse_json(await request.body(), EstimateRequest), as_csv=as_csv)
     if as_csv:
         disposition = {"Content-Disposition": 'attachment; filename="estimate.csv"'}
         return Response(body, media_type=CSV_MEDIA_TYPE, headers=disposition)

@@ -14,7 +14,6 @@ import pytest
 
 from shatably.estimate import pricebook
 from shatably.estimate.models import Estimate
-from shatably.estimate.service import forget_answers
 from tests.integration.conftest import BUCKET, Aws, load_app
 from tests.integration.test_handlers import rest_event
 from tests.support.lambda_context import FakeContext
@@ -29,10 +28,8 @@ RECEPTION = {
 @pytest.fixture(autouse=True)
 def fresh_book() -> Iterator[None]:
     pricebook.reset()
-    forget_answers()
     yield
     pricebook.reset()
-    forget_answers()
 
 
 def post(body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:

@@ -63,6 +63,10 @@ def test_a_plastered_5x4_reception_in_porcelain_60x120() -> None:
     # 0.9 × 2.1 = 1.89 and a window 1.2 × 1.2 = 1.44 → 48.87 m² net. Ceiling 20 m².
     # Putty and sealer go under all 68.87 m²; super lux is 3 putty coats and 2 paint coats.
     assert one(result, "putty").quantity == 47.52  # 68.87 × 3 / 5.00 × 1.15 = 47.520
+    # Bought as 2 buckets of 18 L and 3 gallons of 4 L = 48 L: as little left over as 12 gallons,
+    # in 5 packs instead of 12.
+    putty = one(result, "putty").packs
+    assert (putty.count, putty.size, putty.plus.count, putty.plus.size) == (2, 18, 3, 4)
     assert one(result, "sealer").quantity == 5.91  # 68.87 / 13.40 × 1.15 = 5.910
     assert one(result, "wall_paint").quantity == 9.63  # 48.87 × 2 / 11.67 × 1.15 = 9.632
     assert one(result, "ceiling_paint").quantity == 3.94  # 20 × 2 / 11.67 × 1.15 = 3.942
@@ -432,29 +436,3 @@ def test_every_item_key_has_names_in_both_languages() -> None:
 
     assert set(ItemKey.__args__) == set(ITEMS)  # type: ignore[attr-defined]
     assert all(ARABIC.search(ar) and not ARABIC.search(en) for en, ar, _ in ITEMS.values())
-
-
-def test_a_repeated_job_is_answered_from_memory_until_the_book_changes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from shatably.estimate import service
-
-    service.forget_answers()
-    parsed: list[bytes] = []
-
-    def parse(raw: bytes) -> EstimateRequest:
-        parsed.append(raw)
-        return EstimateRequest.model_validate_json(raw)
-
-    raw = b'{"state": "plastered", "rooms": [{"name": "Hall", "type": "entrance", "area_m2": 6}]}'
-    first = service.answer(raw, as_csv=False, parse=parse)
-    assert service.answer(raw, as_csv=False, parse=parse) == first
-    assert len(parsed) == 1
-    assert service.answer(raw, as_csv=True, parse=parse).startswith(b"\xef\xbb\xbf")  # its own entry
-    assert len(parsed) == 2
-    # Another book (an operator's, re-read): the answer is computed again from it.
-    other = BOOK.model_copy(update={"version": "other"})
-    monkeypatch.setattr(pricebook, "current", lambda source: other)
-    assert b'"version":"other"' in service.answer(raw, as_csv=False, parse=parse)
-    assert len(parsed) == 3
-    service.forget_answers()

@@ -56,10 +56,12 @@ def to_csv(document: dict[str, Any]) -> bytes:
     for item in document["items"]:
         unit = UNITS[item["unit"]][1 if ar else 0]
         packs = item["packs"]
-        pack_text = ""
-        if packs:
+        parts = []
+        while packs:
             pack_unit = UNITS[packs["unit"]][1 if ar else 0]
-            pack_text = f"{packs['count']} × {_number(packs['size'])} {pack_unit} {packs['name']}"
+            parts.append(f"{packs['count']} × {_number(packs['size'])} {pack_unit} {packs['name']}")
+            packs = packs.get("plus")
+        pack_text = " + ".join(parts)
         writer.writerow(
             (
                 item["room"],

@@ -361,12 +361,14 @@ class MoneyRange(_Model):
 
 
 class Packs(_Model):
-    """What to buy: ``count`` packs of ``size`` ``unit`` (e.g. 3 buckets of 9 L)."""
+    """What to buy: ``count`` packs of ``size`` ``unit`` (e.g. 2 buckets of 18 L), ``plus`` some of a
+    smaller pack when that wastes less (and 3 gallons of 4 L)."""
 
     size: float
     unit: Unit
     count: Annotated[int, Field(ge=0)]
     name: str  # "bucket", "جردل"
+    plus: Packs | None = None
 
 
 class LineItem(_Model):

@@ -7,6 +7,7 @@ validated once, as a whole, where a caller needs the model (``shatably.estimate.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,52 +26,85 @@ SHARED: frozenset[ItemKey] = frozenset(
 ALL_ROOMS: dict[Lang, str] = {"en": "All rooms", "ar": "كل الأوض"}
 
 
-def choose_pack(packs: list[Pack], quantity: float) -> tuple[Pack, int] | None:
-    """The pack size that leaves least over (the larger on a tie), and how many of it."""
-    best: tuple[Pack, int] | None = None
-    best_left = 0.0
-    for pack in packs:
-        count = up(quantity / pack.size)
-        left = count * pack.size - quantity
-        if (
-            best is None
-            or left < best_left - 1e-9
-            or (abs(left - best_left) <= 1e-9 and pack.size > best[0].size)
-        ):
-            best, best_left = (pack, count), left
+def choose_packs(packs: list[Pack], quantity: float) -> list[tuple[Pack, int]]:
+    """The packs to buy: least left over, then fewest packs, from one size or two.
+
+    Exact for every single size and every pair of sizes (so buying more never costs less), e.g.
+    47.5 L from 18 L buckets and 4 L gallons: 2 buckets and 3 gallons (48 L), not 12 gallons.
+    """
+    # Every option in turn, compared as it is made (no option lists: this runs for every line
+    # bought in packs). A tie keeps the earlier option.
+    best: list[tuple[Pack, int]] = []
+    best_billed, best_count = math.inf, math.inf
+    sizes = sorted(packs, key=lambda p: -p.size)
+    for i, large in enumerate(sizes):
+        single = up(quantity / large.size)
+        billed = round(large.size * single, 6)
+        if billed < best_billed or (billed == best_billed and single < best_count):
+            best = [(large, single)] if single else []
+            best_billed, best_count = billed, single
+        for small in sizes[i + 1 :]:
+            for count in range(single):
+                rest = up((quantity - count * large.size) / small.size)
+                billed = round(large.size * count + small.size * rest, 6)
+                if billed < best_billed or (billed == best_billed and count + rest < best_count):
+                    best = [(p, n) for p, n in ((large, count), (small, rest)) if n]
+                    best_billed, best_count = billed, count + rest
     return best
 
 
 def price_line(q: Quantity, room: str, lang: Lang, book: PriceBook, grade: Grade) -> Line:
-    entry = book.entries[q.price_key]
-    low, high = entry.prices[grade]
-    unit_low, unit_high = low * q.price_factor, high * q.price_factor
+    prices, packs = _entries(book)[q.price_key]
+    low, high = prices[grade]
+    factor = q.price_factor
+    unit_low, unit_high = low * factor, high * factor
     name_en, name_ar, trade = ITEMS[q.key]
-    packs = None
+    ar = lang == "ar"
+    bought: dict[str, Any] | None = None
     billed = q.quantity
-    if entry.packs:
-        chosen = choose_pack(entry.packs, q.quantity)
-        if chosen is not None:
-            pack, count = chosen
-            billed = pack.size * count
-            packs = {
-                "size": pack.size,
-                "unit": q.unit,
-                "count": count,
-                "name": pack.name_ar if lang == "ar" else pack.name_en,
-            }
+    if packs:
+        chosen = choose_packs(packs, q.quantity)
+        if chosen:
+            billed = 0.0
+            for pack, count in reversed(chosen):  # the largest pack first, the smaller one as "plus"
+                billed += pack.size * count
+                bought = {
+                    "size": pack.size,
+                    "unit": q.unit,
+                    "count": count,
+                    "name": pack.name_ar if ar else pack.name_en,
+                    "plus": bought,
+                }
     return {
         "key": q.key,
         "room": room,
-        "name": name_ar if lang == "ar" else name_en,
+        "name": name_ar if ar else name_en,
         "trade": trade,
         "quantity": q.quantity,
         "unit": q.unit,
-        "packs": packs,
+        "packs": bought,
         "unit_price_egp": {"low": round(unit_low), "high": round(unit_high)},
         "total_egp": {"low": round(unit_low * billed), "high": round(unit_high * billed)},
         "note": q.note,
     }
+
+
+# The book's entries as plain lookups (price per grade, packs largest first), made once per book:
+# every line of every estimate reads them.
+Entries = dict[str, tuple[Mapping[Grade, tuple[float, float]], list[Pack]]]
+_entries_of: tuple[PriceBook, Entries] | None = None
+
+
+def _entries(book: PriceBook) -> Entries:
+    global _entries_of
+    known = _entries_of
+    if known is not None and known[0] is book:
+        return known[1]
+    entries: Entries = {
+        key: (entry.prices, sorted(entry.packs, key=lambda p: -p.size)) for key, entry in book.entries.items()
+    }
+    _entries_of = (book, entries)
+    return entries
 
 
 def price_job(
@@ -96,7 +130,7 @@ def price_job(
             if together and q.key in SHARED:
                 shared.setdefault((q.key, q.price_key), []).append((room, q))
             else:
-                lines.append(price_line(q, room, lang, book, _grade(q, grade, grades)))
+                lines.append(price_line(q, room, lang, book, _grade(q, grade, grades) if grades else grade))
     for parts in shared.values():
         if len(parts) == 1:
             room, q = parts[0]
@@ -111,7 +145,7 @@ def price_job(
                 first.price_factor,
             )
             room = ALL_ROOMS[lang]
-        lines.append(price_line(q, room, lang, book, _grade(q, grade, grades)))
+        lines.append(price_line(q, room, lang, book, _grade(q, grade, grades) if grades else grade))
     return lines
 
 

@@ -7,9 +7,6 @@ the validated model for Python callers.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 from pydantic_core import to_json
@@ -70,38 +67,10 @@ def estimate(request: EstimateRequest, book: pricebook.PriceBook | None = None) 
     return Estimate.model_validate(estimate_document(request, book))
 
 
-# Answers already given, by request body and format: the same job priced from the same book is the
-# same bill, byte for byte. People ask again (the JSON, then the CSV; a tab reopened; a retry), and
-# a bill of thirty lines costs several times a request's own overhead to compute.
-MAX_ANSWERS = 128
-MAX_ANSWERED_BODY_BYTES = 16 * 1024
-_answers: OrderedDict[tuple[bytes, bool], tuple[pricebook.PriceBook, bytes]] = OrderedDict()
-_answers_lock = threading.Lock()
-
-
-def answer(raw: bytes, *, as_csv: bool, parse: Callable[[bytes], EstimateRequest]) -> bytes:
-    """The serialised estimate for a request body (``parse`` validates it on a first sight)."""
-    book = pricebook.current(get_settings().price_book_source)
-    key = (raw, as_csv)
-    with _answers_lock:
-        known = _answers.get(key)
-        if known is not None and known[0] is book:
-            _answers.move_to_end(key)
-            return known[1]
-    document = estimate_document(parse(raw), book)
-    body = to_csv(document) if as_csv else to_json(document)
-    if len(raw) <= MAX_ANSWERED_BODY_BYTES:
-        with _answers_lock:
-            _answers[key] = (book, body)
-            _answers.move_to_end(key)
-            while len(_answers) > MAX_ANSWERS:
-                _answers.popitem(last=False)
-    return body
-
-
-def forget_answers() -> None:
-    with _answers_lock:
-        _answers.clear()
+def answer(request: EstimateRequest, *, as_csv: bool) -> bytes:
+    """The serialised estimate (JSON, or CSV for Excel), priced from the current book."""
+    document = estimate_document(request)
+    return to_csv(document) if as_csv else to_json(document)
 
 
 def _assumptions(request: EstimateRequest) -> list[str]:
