@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress eval audit clean
+.PHONY: install run test lint typecheck cfn-lint validate build build-x86 browser supply-chain pytest unit integration e2e bench stress eval audit clean record-providers
 
 install: $(STAMP)
 
@@ -83,6 +83,9 @@ test: lint typecheck cfn-lint validate supply-chain pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+record-providers: $(STAMP)  # real keys in GEMINI_API_KEY / OPENAI_API_KEY; skipped without them
+	$(BIN)/python -m tests.fakes.recorder
 
 stress: $(STAMP)
 	$(BIN)/python -m bench.stress

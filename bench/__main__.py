@@ -7,7 +7,9 @@
 
 Sections: ``cold`` (cold start per function and route), ``warm`` (per-request overhead through
 Mangum), ``images`` (image intake, ``bench/image_intake.py``), ``artefact`` (the ``sam build``
-output: size, ``.pyc``, initialising from it). Progress goes to stderr, the table to stdout.
+output: size, ``.pyc``, initialising from it), ``prompts`` (chat prompt tokens per turn over a long
+conversation and the share a provider cache can serve, ``bench/prompt_cache.py``). Progress goes
+to stderr, the table to stdout.
 Nothing here is asserted by the test suite: timings on a shared VM are not pass/fail material.
 """
 
@@ -20,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-SECTIONS = ("cold", "warm", "images", "artefact")
+SECTIONS = ("cold", "warm", "images", "artefact", "prompts")
 
 
 def _log(message: str) -> None:
@@ -244,6 +246,48 @@ def artefact_rows(table: Table, runs: int, build: bool) -> None:
     )
 
 
+def prompt_rows(table: Table) -> None:
+    from bench import prompt_cache
+    from shatably.settings import Settings
+
+    _log(f"prompt tokens: a {prompt_cache.TURNS}-turn chat with {len(prompt_cache.PHOTO_TURNS)} photos")
+    costs = prompt_cache.measure()
+    budget = Settings().history_token_budget
+    n = table.note(
+        f"Prompt tokens: a {len(costs)}-turn conversation (photos at turns "
+        f"{', '.join(map(str, prompt_cache.PHOTO_TURNS))}; ~25-word messages, ~110-word answers) through "
+        "the chat route and the google-genai SDK to the fake Gemini, which counts a word or an image "
+        "token (560 per photo on Gemini 3, provider-realworld.md §4) as one prompt token, so real "
+        "counts run higher (Arabic especially). *Stable prefix*: the tokens a prompt shares from its "
+        "start with the previous turn's (system instruction and earlier turns sent unchanged): what "
+        "an implicit cache can serve; *served*: what the fake's cache simulation served "
+        "(`cachedContentTokenCount`, prefixes of 4,096+ tokens on gemini-3.5-flash, rw §5)."
+    )
+    prompts = [c.prompt_tokens for c in costs]
+    tail = prompts[-5:]
+    plateau = max(tail) - min(tail) <= 0.05 * max(tail) and max(prompts) <= budget
+    marks = " / ".join(str(prompts[i - 1]) for i in (1, 10, 20, len(prompts)) if i <= len(prompts))
+    table.add(
+        f"prompts [{n}] chat prompt tokens per turn (turns 1/10/20/{len(prompts)})",
+        f"{marks} (max {max(prompts)})",
+        f"history budget {budget:,}",
+        f"{max(prompts) / budget:.2f}×",
+        "plateaus under the budget",
+        _met(plateau),
+    )
+    total = sum(prompts) or 1
+    stable = sum(c.stable_prefix_tokens for c in costs) / total
+    served = sum(c.cached_tokens for c in costs) / total
+    table.add(
+        f"prompts [{n}] cacheable share of prompt tokens",
+        f"{stable:.0%} stable prefix ({served:.0%} served)",
+        "(info)",
+        "",
+        "(info)",
+        "",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None
@@ -268,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         "warm": lambda: warm_rows(table, iterations=600 if quick else 2000),
         "images": lambda: image_rows(table, runs=3 if quick else 9),
         "artefact": lambda: artefact_rows(table, runs=3 if quick else 7, build=args.build),
+        "prompts": lambda: prompt_rows(table),
     }
     for section in SECTIONS:
         if section in only:

@@ -9,11 +9,17 @@ Routes:
     POST /v1/images/generations                                -> route "images_generate"
     POST /v1/images/edits  (multipart)                         -> route "images_edit"
     POST /v1/chat/completions                                  -> route "chat_completions"
+    POST /v1/responses                                         -> route "responses"
 
 Scripting: queue ``Reply`` objects per route (``server.script("gemini", Reply(...), ...)``); each
 request pops one, and an empty queue answers with a sensible default (text, JSON matching the
 requested schema, or a real PNG/JPEG/WebP made with Pillow at the requested size). Every request is
 recorded (``server.requests``) with its headers, parsed JSON or multipart fields and files.
+
+What the real APIs refuse, each route refuses first: its rule list in ``provider_models``
+(``GEMINI_RULES``, ``IMAGES_GENERATE_RULES``, ``IMAGES_EDIT_RULES``, ``CHAT_RULES``; append a rule to
+teach the fake a new refusal). The real bodies, each naming its source, are built in
+``provider_shapes``; ``realworld_examples.json`` and the contract test keep both honest.
 
 Standalone (stress tests, local development): ``python -m tests.fakes.provider_server --port 8765``.
 Another process can then script it over HTTP: ``POST /__fake__/script/{route}`` with a ``Reply`` as
@@ -52,13 +58,16 @@ from starlette.types import Receive, Scope, Send
 from tests.fakes import provider_models as models
 from tests.fakes.provider_reply import Reply as Reply  # re-exported: tests script replies from here
 
-RouteName = Literal["gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions"]
+RouteName = Literal[
+    "gemini", "gemini_stream", "images_generate", "images_edit", "chat_completions", "responses"
+]
 ROUTES: tuple[RouteName, ...] = (
     "gemini",
     "gemini_stream",
     "images_generate",
     "images_edit",
     "chat_completions",
+    "responses",
 )
 
 _GEMINI_STATUS = {
@@ -71,13 +80,19 @@ _GEMINI_STATUS = {
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
+# ``type`` per status for the generic ``openai_error`` helper: invalid_request_error as in the rw §6
+# 400s; a rate-limit 429 has type "tokens" or "requests" (rw §6); 403's is not in the reference.
 _OPENAI_ERROR_TYPE = {
     400: "invalid_request_error",
     401: "invalid_request_error",
     403: "permission_denied",
     404: "invalid_request_error",
-    429: "rate_limit_exceeded",
+    429: "requests",
 }
+# Headers on every OpenAI reply (rw §0, openai/openai-node#1477).
+_OPENAI_HEADERS = {"x-request-id": "req_fake", "openai-version": "2020-10-01", "openai-processing-ms": "12"}
+# Gemini's JSON content type (rw §0, googleapis/js-genai#907).
+_GEMINI_JSON = "application/json; charset=UTF-8"
 _FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
 
 
@@ -93,7 +108,8 @@ def gemini_error(
     reason: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Reply:
-    """Google's error envelope; ``retry_delay`` adds RetryInfo, ``quota`` a QuotaFailure."""
+    """Google's error envelope (rw §0) for tests that need only a status; ``retry_delay`` adds
+    RetryInfo, ``quota`` a per-day QuotaFailure. The real bodies, sourced, are in ``provider_shapes``."""
     details: list[dict[str, Any]] = []
     if quota:
         details.append(
@@ -446,6 +462,7 @@ class FakeProviderServer:
                 Route("/v1/images/generations", self._images_generate, methods=["POST"]),
                 Route("/v1/images/edits", self._images_edit, methods=["POST"]),
                 Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
+                Route("/v1/responses", self._responses, methods=["POST"]),
                 Route("/{version}/models/{target:path}", self._gemini, methods=["POST"]),
             ]
         )
@@ -486,14 +503,17 @@ class FakeProviderServer:
             return True
         return False
 
-    def _finish(self, reply: Reply, default: Any, *, media_type: str = "application/json") -> Response:
-        headers = dict(reply.headers)
+    def _finish(
+        self, reply: Reply, default: Any, *, media_type: str = "application/json", openai: bool = False
+    ) -> Response:
+        headers = (_OPENAI_HEADERS if openai else {}) | dict(reply.headers)
         if reply.reset:
             return _ResetResponse()
         if reply.raw is not None:
             return Response(reply.raw, status_code=reply.status, headers=headers, media_type=media_type)
         body = reply.body if reply.body is not None else default
-        return JSONResponse(body, status_code=reply.status, headers=headers)
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return Response(content, status_code=reply.status, headers=headers, media_type=media_type)
 
     def _headers(self, request: Request) -> dict[str, str]:
         return {k.lower(): v for k, v in request.headers.items()}
@@ -549,7 +569,7 @@ class FakeProviderServer:
             return Response(status_code=499)  # the client is gone; nobody reads this
         answer = self._gemini_answer(model, known, body, reply)
         if route == "gemini" or reply.status != 200 or reply.reset or reply.raw is not None:
-            return self._finish(reply, answer)
+            return self._finish(reply, answer, media_type=_GEMINI_JSON)
         return self._gemini_stream(answer, reply)
 
     def _gemini_answer(
@@ -557,8 +577,14 @@ class FakeProviderServer:
     ) -> dict[str, Any]:
         """A GenerateContentResponse (pr §2.3, rw §3-§5), spending thinking tokens inside the cap."""
         config = _field(body, "generationConfig") or {}
-        prompt_tokens, cached = self._gemini_prompt_tokens(name, model, body, reply)
-        usage: dict[str, Any] = reply.usage or {"promptTokenCount": prompt_tokens}
+        prompt_tokens, cached, by_modality = self._gemini_prompt_tokens(name, model, body, reply)
+        # Per-modality prompt counts ride on every 2.5+ answer (rw §3-§5 examples).
+        usage: dict[str, Any] = reply.usage or {
+            "promptTokenCount": prompt_tokens,
+            "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in by_modality.items()],
+        }
+        if reply.usage is None and model.image is not None:
+            usage |= {"serviceTier": "standard"}  # as on the real image answer (rw §4)
         if reply.usage is None and cached:
             # Implicit caching (rw §5): inside promptTokenCount, absent when nothing was cached.
             usage |= {
@@ -592,6 +618,15 @@ class FakeProviderServer:
             # Image refusals and candidate blocks (rw §4: IMAGE_OTHER carries ``content: {}``).
             if candidate["finishReason"] == "IMAGE_OTHER":
                 candidate["content"] = {}
+            if candidate["finishReason"] == "SAFETY":
+                # rw §5 [REAL CherryHQ/cherry-studio#696]: ratings with one blocked, one output token.
+                candidate["safetyRatings"] = [
+                    {"category": f"HARM_CATEGORY_{c}", "probability": "NEGLIGIBLE"}
+                    for c in ("HATE_SPEECH", "DANGEROUS_CONTENT", "HARASSMENT")
+                ] + [{"category": "HARM_CATEGORY_SEXUALLY_EXPLICIT", "probability": "HIGH", "blocked": True}]
+                output = 1
+                if reply.usage is None:
+                    usage |= {"candidatesTokenCount": output}
         else:
             parts, output, cut = self._gemini_parts(name, model, body, reply, cap - (thoughts or 0))
             candidate["content"] = {"parts": parts, "role": "model"}
@@ -619,10 +654,11 @@ class FakeProviderServer:
 
     def _gemini_prompt_tokens(
         self, name: str, model: models.GeminiModel, body: dict[str, Any], reply: Reply
-    ) -> tuple[int, int]:
-        """(promptTokenCount, cached tokens): words stand for tokens, each input image costs its
-        model's image tokens (rw §4), and a prompt sharing a long prefix with a recent one is served
-        from the implicit cache (rw §5) once the shared prefix reaches the model's minimum."""
+    ) -> tuple[int, int, dict[str, int]]:
+        """(promptTokenCount, cached tokens, tokens per modality): words stand for tokens, each input
+        image costs its model's image tokens (rw §4), and a prompt sharing a long prefix with a
+        recent one is served from the implicit cache (rw §5) once the shared prefix reaches the
+        model's minimum."""
         tokens: list[str] = []
         system = _field(body, "systemInstruction")
         for content in ([system] if isinstance(system, dict) else []) + list(_field(body, "contents") or []):
@@ -638,7 +674,9 @@ class FakeProviderServer:
             if reply.cached_tokens is not None
             else self._cached_prefix(name, tokens, model.cache_minimum)
         )
-        return max(1, len(tokens)), cached
+        images = sum(1 for token in tokens if token.startswith("<image:"))
+        by_modality = {"TEXT": max(1, len(tokens) - images)} | ({"IMAGE": images} if images else {})
+        return max(1, len(tokens)), cached, by_modality
 
     def _cached_prefix(self, key: str, tokens: list[str], minimum: int) -> int:
         with self._lock:
@@ -704,9 +742,13 @@ class FakeProviderServer:
             parts.append(
                 {"inlineData": {"mimeType": sniff_mime(data), "data": base64.b64encode(data).decode()}}
             )
-        if name.startswith("gemini-3") and parts:
-            # rw §3: Gemini 3 signs the last part (the final image on image models).
-            parts[-1]["thoughtSignature"] = base64.b64encode(b"fake-thought-signature").decode()
+        signature = base64.b64encode(b"fake-thought-signature").decode()
+        calls = [p for p in parts if "functionCall" in p]
+        if calls and model.thinking is not None:
+            calls[0]["thoughtSignature"] = signature  # rw §3: on the first functionCall part
+        elif name.startswith("gemini-3") and parts:
+            # rw §3: without calls, Gemini 3 signs the last part (the final image on image models).
+            parts[-1]["thoughtSignature"] = signature
         return parts, output, cut
 
     @staticmethod
@@ -753,9 +795,7 @@ class FakeProviderServer:
 
     @staticmethod
     def _openai_refusal(reply: Reply) -> Response:
-        # OpenAI's headers on every reply (rw §0), here on the refusals the rules produce.
-        headers = {"x-request-id": "req_fake", "openai-version": "2020-10-01", "openai-processing-ms": "12"}
-        return JSONResponse(reply.body, status_code=reply.status, headers=headers | reply.headers)
+        return JSONResponse(reply.body, status_code=reply.status, headers=_OPENAI_HEADERS | reply.headers)
 
     async def _images_generate(self, request: Request) -> Response:
         try:
@@ -781,7 +821,9 @@ class FakeProviderServer:
         if not await self._delay(request, reply):
             return Response(status_code=499)
         size = _openai_size(body.get("size"))
-        return self._finish(reply, self._images_answer(body, size, int(body.get("n") or 1), reply))
+        return self._finish(
+            reply, self._images_answer(body, size, int(body.get("n") or 1), reply), openai=True
+        )
 
     async def _images_edit(self, request: Request) -> Response:
         form = await request.form()
@@ -822,7 +864,9 @@ class FakeProviderServer:
         params = fields | {
             "image_tokens": str(models.openai_image_tokens(fields.get("model", ""), fallback, "low"))
         }
-        return self._finish(reply, self._images_answer(params, size, int(fields.get("n") or 1), reply))
+        return self._finish(
+            reply, self._images_answer(params, size, int(fields.get("n") or 1), reply), openai=True
+        )
 
     def _images_answer(
         self, params: Mapping[str, Any], size: tuple[int, int], n: int, reply: Reply
@@ -880,7 +924,79 @@ class FakeProviderServer:
         reply = self._next("chat_completions")
         if not await self._delay(request, reply):
             return Response(status_code=499)
-        return self._finish(reply, self._chat_answer(body, reply))
+        return self._finish(reply, self._chat_answer(body, reply), openai=True)
+
+    async def _responses(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            body = {}
+        self._record(
+            RecordedRequest(
+                route="responses",
+                method=request.method,
+                path=request.url.path,
+                query=dict(request.query_params),
+                headers=self._headers(request),
+                json=body,
+                model=body.get("model"),
+            )
+        )
+        if (denied := self._openai_unauthorized(request)) is not None:
+            return denied
+        effort = (body.get("reasoning") or {}).get("effort")
+        as_chat = {"model": body.get("model")} | ({"reasoning_effort": effort} if effort else {})
+        if (refusal := _first(rule(as_chat) for rule in models.CHAT_RULES)) is not None:
+            return self._openai_refusal(refusal)
+        reply = self._next("responses")
+        if not await self._delay(request, reply):
+            return Response(status_code=499)
+        return self._finish(reply, self._responses_answer(body, as_chat, reply), openai=True)
+
+    def _responses_answer(
+        self, body: Mapping[str, Any], as_chat: Mapping[str, Any], reply: Reply
+    ) -> dict[str, Any]:
+        """The Responses API (rw §8): reasoning inside ``max_output_tokens``; at the cap the status is
+        ``incomplete`` with ``incomplete_details.reason: max_output_tokens`` [DOC via Switchyard#796;
+        SDK IncompleteDetails; the body is the reference's RECON]."""
+        prompt = max(
+            1, len(json.dumps(body.get("input")).split()) + len(str(body.get("instructions") or "").split())
+        )
+        reasoning = reply.thoughts if reply.thoughts is not None else models.openai_reasoning_spend(as_chat)
+        cap = int(body.get("max_output_tokens") or models.DEFAULT_OUTPUT_CAP)
+        output: list[dict[str, Any]] = [{"id": "rs_fake", "type": "reasoning", "summary": []}]
+        text = (
+            reply.text
+            if reply.text is not None
+            else "A fake designer's answer: warm oak, linen and soft light."
+        )
+        answer: dict[str, Any] = {"id": "resp_fake", "object": "response", "status": "completed"}
+        spent = min(reasoning, cap)
+        written, cut = 0, reasoning >= cap
+        if not cut:
+            text, written, cut = _cut_to(text, cap - reasoning)
+            output.append(
+                {
+                    "id": "msg_fake",
+                    "type": "message",
+                    "role": "assistant",
+                    "status": "incomplete" if cut else "completed",
+                    "content": [{"type": "output_text", "text": text, "annotations": []}],
+                }
+            )
+        if cut:
+            answer |= {"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}}
+        return answer | {
+            "model": body.get("model"),
+            "output": output,
+            "usage": {
+                "input_tokens": prompt,
+                "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens": spent + written,
+                "output_tokens_details": {"reasoning_tokens": spent},
+                "total_tokens": prompt + spent + written,
+            },
+        }
 
     def _chat_answer(self, body: Mapping[str, Any], reply: Reply) -> dict[str, Any]:
         response_format = body.get("response_format") or {}

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
 
@@ -125,6 +126,100 @@ def test_gemini_retry_info_is_read_from_error_details():
     assert faults.gemini_retry_delay(body) == 17.0
     assert faults.gemini_retry_delay({"error": {"code": 429}}) is None
     assert faults.gemini_retry_delay("not a body") is None
+
+
+def _quota_body(*quota_ids: str, message: str = "") -> dict[str, object]:
+    violations = [{"quotaId": quota_id} for quota_id in quota_ids]
+    return {
+        "error": {
+            "code": 429,
+            "message": message,
+            "details": [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": violations}],
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "daily"),
+    [
+        # rw §1: only quotaId tells a day from a minute; the metric is the same for both.
+        (_quota_body("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"), False),
+        (_quota_body("GenerateRequestsPerDayPerProjectPerModel-FreeTier"), True),
+        (_quota_body("GenerateContentInputTokensPerModelPerDay-FreeTier"), True),
+        (_quota_body("GenerateContentPaidTierInputTokensPerModelPerMinute-PaidTier2"), False),
+        # rw §1d: several at once, one of them per-day.
+        (
+            _quota_body(
+                "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+            ),
+            True,
+        ),
+        # rw §1e: "limit: 0" (no free quota for this model) whatever the quotaId says.
+        (
+            _quota_body(
+                "GenerateContentInputTokensPerModelPerMinute-FreeTier",
+                message="* Quota exceeded for metric: m, limit: 0, model: gemini-2.5-pro",
+            ),
+            True,
+        ),
+        (_quota_body(message="* Quota exceeded for metric: m, limit: 10, model: x"), False),
+        ({"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota)."}}, False),
+    ],
+)
+def test_a_daily_gemini_quota_is_told_from_a_rate_limit(body, daily):
+    assert faults.gemini_daily_quota(body) is daily
+
+
+@pytest.mark.parametrize(
+    ("now", "seconds"),
+    [
+        # 07:00 UTC on 6 December is 23:00 PST (UTC-8): midnight Pacific is one hour away.
+        (datetime(2026, 12, 6, 7, 0, tzinfo=UTC), 3600.0),
+        # 06:30 UTC on 1 July is 23:30 PDT (UTC-7): half an hour away.
+        (datetime(2026, 7, 1, 6, 30, tzinfo=UTC), 1800.0),
+        # 08:00 UTC on 6 December is 00:00 PST: the next reset is a whole day away.
+        (datetime(2026, 12, 6, 8, 0, tzinfo=UTC), 86400.0),
+    ],
+)
+def test_daily_quotas_reset_at_midnight_pacific(now, seconds):
+    assert faults.seconds_to_daily_reset(now) == seconds
+
+
+@pytest.mark.parametrize(
+    ("message", "delay"),
+    [
+        ("Rate limit reached ... Please try again in 18.642s. Visit https://...", 18.642),
+        ("Please try again in 174ms.", 0.174),
+        ("You exceeded your current quota, please check your plan and billing details.", None),
+    ],
+)
+def test_openai_rate_limit_messages_carry_the_wait(message, delay):
+    assert faults.openai_message_delay(message) == delay
+
+
+def test_settings_import_neither_secrets_nor_aws():
+    """Imports run one way: secrets uses settings and AWS clients, never the reverse (issue 13, 6)."""
+    code = (
+        "import sys, shatably.settings; "
+        "print(sorted(m for m in sys.modules if m in ('shatably.secrets', 'shatably.storage.aws')))"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'layers' / 'common'}"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+    source = (REPO / "layers" / "common" / "shatably" / "settings.py").read_text()
+    assert "shatably.secrets" not in source and "import secrets" not in source
+
+
+def test_new_settings_forget_cached_keys():
+    """reset_settings no longer reaches into secrets; secrets notices new settings itself."""
+    from shatably import secrets
+    from shatably.settings import get_settings, reset_settings
+
+    first = secrets._ssm_for(get_settings())
+    assert secrets._ssm_for(get_settings()) is first
+    reset_settings()
+    assert secrets._ssm_for(get_settings()) is not first
 
 
 # --------------------------------------------------------------------------- below HTTP
