@@ -18,7 +18,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/common
 export POWERTOOLS_DEV ?= true
 export POWERTOOLS_METRICS_DISABLED ?= true
 
-.PHONY: install run test lint typecheck cfn-lint validate lock build build-x86 browser supply-chain pytest unit integration e2e bench stress audit clean record-providers
+.PHONY: install run test lint typecheck cfn-lint validate lock build build-x86 browser supply-chain pytest unit integration e2e bench stress eval audit clean record-providers
 
 install: $(STAMP)
 
@@ -48,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/common/shatably functions local tests bench security
+	$(BIN)/mypy layers/common/shatably functions local tests bench security evals
 
 cfn-lint: $(STAMP)  # with the serverless rules (cfn-lint-serverless)
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
@@ -106,6 +106,9 @@ record-providers: $(STAMP)  # real keys in GEMINI_API_KEY / OPENAI_API_KEY; skip
 
 stress: $(STAMP)
 	$(BIN)/python -m bench.stress
+
+eval: $(STAMP)  # the designer scenarios against the configured chat provider (offline without keys)
+	$(BIN)/python -m evals.designer
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache artifacts

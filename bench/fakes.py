@@ -149,23 +149,38 @@ class FakeBucket:
         }
 
 
+_NO_OPTIONS: dict[str, Any] = {"tile_cm": None, "height_m": None, "band_m": None, "finish": None}
+
 DESIGNER_REPLY: dict[str, Any] = {
     "reply": "A warm modern living room: sand walls, oak floor, a linen sofa and hidden LED light.",
+    "questions": [],
     "plan": {
-        "style": "modern_warm",
-        "room_type": "living_room",
+        "style": "modern",
         "summary": "Warm neutrals, natural wood and soft indirect light keep the room calm and bright.",
+        "state": "plastered",
+        "grade": "super_lux",
+        "budget_egp": None,
+        "rooms": [
+            {
+                "name": "living room",
+                "type": "living_room",
+                "length_m": 4,
+                "width_m": 5,
+                "area_m2": None,
+                "height_m": None,
+                "doors": None,
+                "windows": None,
+                "walls": {"type": "paint", **_NO_OPTIONS},
+                "floor": {**_NO_OPTIONS, "type": "porcelain", "tile_cm": [60, 120]},
+                "ceiling": {**_NO_OPTIONS, "type": "gypsum_cove", "band_m": 0.6},
+            }
+        ],
         "palette": [
             {"name": "Sand", "hex": "#D8C3A5", "role": "wall"},
             {"name": "Terracotta", "hex": "#C06C48", "role": "accent"},
             {"name": "Oak", "hex": "#A47148", "role": "wood"},
             {"name": "Linen", "hex": "#EDE6DB", "role": "textile"},
             {"name": "Brass", "hex": "#B08D57", "role": "metal"},
-        ],
-        "materials": [
-            {"surface": "walls", "material": "matte plastic paint", "finish": "matte"},
-            {"surface": "floor", "material": "porcelain 60x120, oak look", "finish": "satin"},
-            {"surface": "ceiling", "material": "gypsum board with hidden LED", "finish": ""},
         ],
         "furniture": [
             {
@@ -181,7 +196,6 @@ DESIGNER_REPLY: dict[str, Any] = {
                 "est_price_egp": {"min": 6000, "max": 9000},
             },
         ],
-        "cost_estimate_egp": {"min": 120000, "max": 190000},
         "steps": [
             "Putty and prime the walls",
             "Lay the floor",
@@ -191,17 +205,18 @@ DESIGNER_REPLY: dict[str, Any] = {
         ],
         "lang": "en",
     },
-    "room": {"length_m": 4, "width_m": 5, "height_m": None, "doors": None, "windows": None},
-    "image_request": None,
+    "amend": None,
+    "drawing": None,
 }
 
 
-# A first turn: the designer asks for what it needs before proposing a plan (no plan, no room).
+# A first turn: the designer asks for what it needs before proposing a plan (no plan).
 QUESTION_REPLY: dict[str, Any] = {
     "reply": "Lovely! How long and wide is the room, how high is the ceiling, and what budget do you have?",
+    "questions": ["How long and wide is the room?", "What budget do you have?"],
     "plan": None,
-    "room": None,
-    "image_request": None,
+    "amend": None,
+    "drawing": None,
 }
 
 

@@ -289,27 +289,39 @@ def designer_reply(rng: random.Random) -> dict[str, Any]:
     """A valid structured designer answer (chat.plan.DesignerReply), sometimes asking for a drawing."""
     plan = None
     if rng.random() < 0.5:
+        no_options = {"tile_cm": None, "height_m": None, "band_m": None, "finish": None}
         plan = {
             "style": "modern",
-            "room_type": "living_room",
             "summary": "Warm modern living room with oak and linen.",
+            "state": "plastered",
+            "grade": None,
+            "budget_egp": None,
+            "rooms": [
+                {
+                    "name": "living room", "type": "living_room", "length_m": 4.0, "width_m": 5.0,
+                    "area_m2": None, "height_m": 2.8, "doors": 1, "windows": 1, "walls": None,
+                    "floor": {**no_options, "type": "parquet"}, "ceiling": None,
+                }
+            ],
             "palette": [{"name": "Sand", "hex": "#D6CCBA", "role": "wall"}],
-            "materials": [{"surface": "floor", "material": "oak parquet", "finish": "matte"}],
             "furniture": [
                 {"item": "sofa", "qty": 1, "dims_cm": None, "est_price_egp": {"min": 9000, "max": 15000}}
             ],
-            "cost_estimate_egp": {"min": 40000, "max": 70000},
             "steps": ["Paint the walls", "Lay the floor"],
             "lang": "en",
-        }
-    image_request = None
+        }  # fmt: skip
+    drawing: dict[str, Any] | None = None
     if rng.random() < 0.1:
-        image_request = {"action": "generate", "prompt": "a warm modern living room", "style": None}
+        drawing = {
+            "operation": "generate", "prompt": "a warm modern living room", "style": None, "room_type": None,
+            "regions": [], "colour": None, "material": None, "room_photo": None, "reference_photo": None,
+        }  # fmt: skip
     return {
         "reply": "Let us go for warm oak, linen and soft light.",
+        "questions": [],
         "plan": plan,
-        "room": {"length_m": 4.0, "width_m": 5.0, "height_m": 2.8, "doors": 1, "windows": 1},
-        "image_request": image_request,
+        "amend": None,
+        "drawing": drawing,
     }
 
 

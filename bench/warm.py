@@ -184,9 +184,9 @@ def measure(iterations: int = 2000, warmup: int = 200) -> list[WarmRow]:
     _, _, result = run_child(argv, env, key="sessions")
     labels = {
         "chat_text": ("chat: POST /chat JSON turn, designer asks questions", BUDGET),
-        # Informational: on top of the text turn it validates the model's plan and computes the
-        # finishing quantities (~75 µs of the product's own work, not per-request overhead).
-        "chat_plan": ("chat: POST /chat JSON turn, designer proposes a plan (+ quantities; info)", None),
+        # Informational: on top of the text turn it validates the model's plan and runs the
+        # estimator on its rooms (the product's own work, not per-request overhead).
+        "chat_plan": ("chat: POST /chat JSON turn, designer proposes a plan (+ estimate; info)", None),
         "health": ("chat: GET /health (info)", None),
         # A job never seen, computed in full (28 lines priced, schedule, JSON).
         "estimate": (

@@ -151,7 +151,8 @@ def test_generate_edit_and_chat_reach_the_providers_through_their_sdks(
     assert any("PRESERVE EXACTLY" in text for text in edit_wire.gemini_texts())
 
     fake_providers.script(
-        "gemini", Reply(json={"reply": "Lovely room!", "plan": None, "room": None, "image_request": None})
+        "gemini",
+        Reply(json={"reply": "Lovely room!", "questions": [], "plan": None, "amend": None, "drawing": None}),
     )
     status, _, chat = post_json(base, "/chat", {"message": "hello"}, owner)
     assert status == 200, chat

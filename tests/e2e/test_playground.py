@@ -249,6 +249,97 @@ def test_chat_turn_with_photo_plan_and_arabic(page: Page, tmp_path: Path) -> Non
     expect(page.locator("#chat-log .turn")).to_have_count(0)
 
 
+def chat_turn(page: Page, message: str) -> dict[str, Any]:
+    """Send one chat message and return the API's answer once the turn is on screen."""
+    turns = page.locator("#chat-log .turn")
+    before = turns.count()
+    page.fill("#chat-message", message)
+    with page.expect_response(lambda r: r.url.endswith("/chat")) as answer:
+        page.click("#chat-send")
+    body: dict[str, Any] = answer.value.json()
+    assert answer.value.status == 200, body
+    expect(turns).to_have_count(before + 1)
+    expect(turns.nth(before).locator(".msg.designer .reply")).to_be_visible()
+    return body
+
+
+def test_chat_plan_shows_rooms_estimate_budget_and_changes(page: Page) -> None:
+    """The designer's plan in the chat: the rooms and their finishes, the estimate computed from them
+    (every line, the total, the price book, the budget verdict), and what an amendment changed."""
+    open_playground(page, "chat")
+    first = chat_turn(page, "My living room is 5x4 m, plastered, I want porcelain 60x120, budget 20k EGP")
+    plan = page.locator("#chat-log .turn").nth(0).locator(".plan")
+    [room] = first["plan"]["rooms"]
+    assert (room["length_m"], room["width_m"]) == (5, 4) and first["plan"]["budget_egp"] == 20_000
+
+    # The rooms table: the user's room, its size and a finish per surface (the usual where none was said).
+    rows = plan.locator(".plan-rooms tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("td")).to_have_text(
+        [room["name"], "5 × 4 m", "usual for the room", "porcelain 60×120", "usual for the room"]
+    )
+    expect(plan.locator(".fact", has_text="Flat state").locator("dd")).to_have_text("Plastered")
+    expect(plan.locator(".fact", has_text="Budget").locator("dd")).to_have_text(egp(20_000, 20_000))
+
+    # The estimate: every line of the bill, the total, the price book; 20k is too little for it.
+    estimate = first["plan"]["estimate"]
+    lines = plan.locator(".estimate .bill-line")
+    expect(lines).to_have_count(len(estimate["items"]))
+    tiles = next(item for item in estimate["items"] if item["key"] == "floor_tile_boxes")
+    expect(plan.locator('.bill-line[data-key="floor_tile_boxes"] .line-total')).to_have_text(
+        egp(tiles["total_egp"]["low"], tiles["total_egp"]["high"])
+    )
+    total = estimate["total_egp"]
+    expect(plan.locator(".est-total dd")).to_have_text(egp(total["low"], total["high"]))
+    expect(plan.locator(".fact.cost")).to_have_count(1)  # the total once, not again as a plan fact
+    expect(plan.locator(".price-book")).to_contain_text(estimate["price_book"]["version"])
+    budget = estimate["budget"]
+    assert budget["fits"] is False and budget["gap_egp"] > 0
+    verdict = plan.locator(".verdict")
+    expect(verdict).to_have_attribute("data-fits", "false")
+    expect(verdict).to_contain_text(egp(budget["gap_egp"], budget["gap_egp"]))
+    expect(verdict.locator(".substitutions li")).to_have_count(len(budget["substitutions"]))
+    expect(plan.locator("ul.assumptions li")).to_have_text(first["plan"]["assumptions"])
+    expect(page.locator("#chat-log .turn").nth(0).locator(".changes")).to_have_count(0)  # a new plan
+
+    # An amendment: only the floor changes, the turn says so, and the estimate follows.
+    second = chat_turn(page, "change the floor to parquet")
+    assert [(c["field"], c["room"]) for c in second["changes"]] == [("floor", room["name"])]
+    turn = page.locator("#chat-log .turn").nth(1)
+    expect(turn.locator(".changes li")).to_have_text([f"{room['name']} · Floor: porcelain 60×120 → parquet"])
+    amended = turn.locator(".plan")
+    expect(amended.locator(".plan-rooms tbody tr td").nth(3)).to_have_text("parquet")
+    expect(amended.locator('.bill-line[data-key="parquet"]')).to_have_count(1)
+    expect(amended.locator('.bill-line[data-key="floor_tile_boxes"]')).to_have_count(0)
+    total = second["plan"]["estimate"]["total_egp"]
+    expect(amended.locator(".est-total dd")).to_have_text(egp(total["low"], total["high"]))
+    screenshot(page, "chat-plan", whole_chat=True)
+
+    # In Egyptian Arabic, with a budget that fits: an Arabic plan, right to left, Arabic labels.
+    page.click("#chat-new")
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    first = chat_turn(page, "الصالة 5 في 4 والشقة محارة، عايز بورسلين، والميزانية ١٥٠ ألف")
+    plan = page.locator("#chat-log .turn").nth(0).locator(".plan")
+    assert plan.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    [room] = first["plan"]["rooms"]
+    assert room["name"] == "صالة" and first["plan"]["budget_egp"] == 150_000
+    expect(plan.locator(".plan-rooms tbody tr td").first).to_have_text("صالة")
+    expect(plan.locator(".plan-rooms thead th").nth(3)).to_have_text("الأرضية")
+    expect(plan.locator(".estimate .bill-line")).to_have_count(len(first["plan"]["estimate"]["items"]))
+    expect(plan.locator(".est-total dd")).to_contain_text("ج.م")
+    assert first["plan"]["estimate"]["budget"]["fits"] is True
+    expect(plan.locator(".verdict")).to_have_attribute("data-fits", "true")
+    expect(plan.locator(".verdict")).to_contain_text("في حدود الميزانية")
+    chat_turn(page, "خلي الأرضية باركيه")
+    changes = page.locator("#chat-log .turn").nth(1).locator(".changes")
+    assert changes.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    expect(changes.locator("li")).to_have_count(1)
+    expect(changes.locator("li")).to_contain_text("صالة · الأرضية")
+    expect(changes.locator("li")).to_contain_text("← باركيه")  # before ← after, read right to left
+    screenshot(page, "chat-plan-ar", whole_chat=True)
+
+
 # ───────────────────────────── (b) generate ─────────────────────────────
 
 

@@ -144,7 +144,7 @@ def usage() -> dict[str, int]:
 
 
 def designer(text: str = "Warm oak and linen.") -> Reply:
-    return Reply(json={"reply": text, "plan": None, "room": None, "image_request": None})
+    return Reply(json={"reply": text, "questions": [], "plan": None, "amend": None, "drawing": None})
 
 
 def assert_problem(response: Any, status: int, code: str, *, retry_after: bool = True) -> None:

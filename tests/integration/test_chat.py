@@ -118,16 +118,95 @@ def test_limits_have_their_own_codes(chat_client: TestClient, payload: dict[str,
     assert response.json()["code"] == code
 
 
-def test_a_design_plan_carries_quantities_computed_from_the_users_dimensions(chat_client: TestClient) -> None:
+def test_a_plan_carries_the_estimate_of_the_users_rooms(chat_client: TestClient) -> None:
     response = chat_client.post(
-        "/chat", json={"message": "My living room is 4x5 m with a 3 m ceiling. Propose a modern design plan."}
+        "/chat",
+        json={"message": "My living room is 4x5 m with a 3 m ceiling, plastered. Propose a modern plan."},
     )
-    plan = response.json()["plan"]
-    assert plan is not None, response.json()
+    body = response.json()
+    plan = body["plan"]
+    assert plan is not None, body
     assert plan["palette"] and all(p["hex"].startswith("#") for p in plan["palette"])
-    items = {q["item"]: q for q in plan["finishing_quantities"]}
-    assert items, plan
-    assert plan["room"]["length_m"] == 4 and plan["room"]["width_m"] == 5
+    [room] = plan["rooms"]
+    assert (room["length_m"], room["width_m"], room["height_m"]) == (4, 5, 3)
+    estimate = plan["estimate"]  # the estimator's answer, the same shape as POST /estimate
+    assert estimate["state"] == "plastered" and estimate["price_book"]["version"]
+    keys = {item["key"] for item in estimate["items"]}
+    assert {"putty", "wall_paint", "ceiling_paint"} <= keys
+    assert estimate["total_egp"]["low"] <= estimate["total_egp"]["high"]
+    assert f"{estimate['total_egp']['low']:,}" in body["response"]  # the figures are under the reply
+    assert plan["assumptions"] == ["The finishing grade was not given: estimated as super lux"]
+
+
+def test_amending_the_floor_changes_that_surface_and_the_estimate(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "الصالة 4 في 5، الشقة محارة، بورسلين 60x60"})
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+
+    second = chat_client.post(
+        "/chat", json={"message": "خلي الأرضية باركيه", "session_id": session_id}, headers=owner
+    ).json()
+
+    assert [(c["field"], c["room"]) for c in second["changes"]] == [("floor", "صالة")]
+    before, after = first.json()["plan"], second["plan"]
+    assert after["rooms"][0]["floor"] == {"type": "parquet"}
+    assert {k: v for k, v in after["rooms"][0].items() if k != "floor"} == {
+        k: v for k, v in before["rooms"][0].items() if k != "floor"
+    }
+    assert "parquet" in {i["key"] for i in after["estimate"]["items"]}
+    assert "floor_tiles" not in {i["key"] for i in after["estimate"]["items"]}
+    session = chat_client.get(f"/chat/sessions/{session_id}", headers=owner).json()
+    assert session["plan"] == after and session["turns"][-1]["plan"] == after
+
+
+def test_a_turn_that_changes_nothing_keeps_the_plan(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "الصالة 4 في 5 محارة"})
+    owner = {OWNER: first.headers[OWNER]}
+    second = chat_client.post(
+        "/chat", json={"message": "شكراً", "session_id": first.json()["session_id"]}, headers=owner
+    ).json()
+    assert second["plan"] == first.json()["plan"] and second["changes"] == []
+
+
+def test_franco_is_answered_in_arabic_script_unless_franco_is_asked_for(chat_client: TestClient) -> None:
+    body = chat_client.post("/chat", json={"message": "ana 3ndy sala 4x5 w 3ayez ashtbha"}).json()
+    assert body["written"] == "franco" and body["lang"] == "ar"
+    assert any("\u0600" <= ch <= "\u06ff" for ch in body["response"])
+    assert body["plan"]["rooms"][0]["name"] == "صالة"
+    forced = chat_client.post("/chat", json={"message": "ana 3ndy sala 4x5", "lang": "franco"}).json()
+    assert forced["lang"] == "franco" and forced["written"] == "franco"
+
+
+def test_the_budget_said_once_stays_with_the_plan(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "الصالة 4 في 5 محارة والميزانية ١٥٠ ألف"})
+    owner = {OWNER: first.headers[OWNER]}
+    assert first.json()["plan"]["budget_egp"] == 150_000
+    assert first.json()["plan"]["estimate"]["budget"]["budget_egp"] == 150_000
+    second = chat_client.post(
+        "/chat",
+        json={"message": "خلي الأرضية باركيه", "session_id": first.json()["session_id"]},
+        headers=owner,
+    ).json()
+    assert second["plan"]["budget_egp"] == 150_000 and second["plan"]["estimate"]["budget"] is not None
+
+
+def test_a_drawing_that_fails_is_reported_and_the_turn_still_stands(
+    chat_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shatably.errors import ProblemError
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ProblemError("upstream_error")
+
+    monkeypatch.setattr("shatably.studio.service.generate", broken)
+    response = chat_client.post(
+        "/chat", json={"message": "Japandi bedroom please, show me how it would look"}
+    )
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["drawing"]["status"] == "failed" and body["drawing"]["problem"]["code"] == "upstream_error"
+    assert body["images"] == [] and "could not make the picture" in body["response"]
 
 
 def test_asking_to_see_it_draws_through_the_generate_service(chat_client: TestClient) -> None:

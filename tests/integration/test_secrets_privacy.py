@@ -257,8 +257,9 @@ def test_a_provider_call_is_logged_as_sizes_and_hashes(
 
     assert set(calls) == {"chat", "generate", "edit"}, calls
     assert {calls[c]["provider"] for c in calls} == set(providers)
-    assert calls["chat"]["prompt_chars"] == len(PROMPT)
-    assert calls["chat"]["prompt_sha"] == fingerprint(PROMPT)
+    # The user's words go after the app's turn context (language, photos, the current plan).
+    assert calls["chat"]["prompt_chars"] > len(PROMPT)
+    assert len(calls["chat"]["prompt_sha"]) == 12 and calls["chat"]["prompt_sha"] != fingerprint(PROMPT)
     assert calls["generate"]["prompt_chars"] >= len(PROMPT)  # the prompt inside our scaffold
     assert len(calls["generate"]["prompt_sha"]) == 12
     for capability in ("chat", "edit"):  # the photo went along, as a size and a hash

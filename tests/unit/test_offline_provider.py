@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from shatably.catalog import detect_lang, get_style
-from shatably.chat.plan import DESIGNER_REPLY_SCHEMA, RoomDimensions, parse_designer_reply
+from shatably.chat.plan import DESIGNER_REPLY_SCHEMA, parse_designer_reply
 from shatably.errors import ProblemError
 from shatably.images import normalise_result
 from shatably.providers.base import (
@@ -32,7 +32,8 @@ from shatably.providers.base import (
     ImageResult,
     OutputFormat,
 )
-from shatably.providers.offline import OfflineProvider, parse_room
+from shatably.providers.offline import OfflineProvider
+from shatably.providers.offline_chat import parse_size
 
 PROVIDER = OfflineProvider()
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,19 +136,35 @@ def test_importing_it_does_not_load_pillow() -> None:
 # --- chat -----------------------------------------------------------------------------------------
 
 
+def with_plan(
+    message: str, plan: dict[str, Any] | None, *, photos: int = 0, earlier_photo: bool = False
+) -> str:
+    """The message as the chat service sends it: the app's turn context, then the user's words."""
+    from shatably.chat.designer import turn_context
+    from shatably.chat.plan import Plan
+
+    current = Plan.model_validate(plan) if plan else None
+    context = turn_context(
+        current, written="ar", override=None, photos=photos, earlier_room_photo=earlier_photo
+    )
+    return f"{context}\n\n{message}"
+
+
 def test_arabic_in_egyptian_arabic_out() -> None:
     result = chat("عايز أوضة نوم هادية بألوان فاتحة")
     assert detect_lang(result.text) == "ar"
     assert "أوفلاين" in result.text  # says it is an offline preview, not a model
-    assert "طول وعرض" in result.text  # asks for the room's dimensions
-    assert structured(result)["plan"]["lang"] == "ar"
+    data = structured(result)
+    assert "طول وعرض" in " ".join(data["questions"])  # asks for the room's size, never invents one
+    assert data["plan"]["lang"] == "ar"
+    [room] = data["plan"]["rooms"]  # named as the user named it, with no size until they give one
+    assert room["name"] == "أوضة نوم" and room["length_m"] is None and room["area_m2"] is None
 
 
 def test_english_in_english_out() -> None:
     result = chat("I want a calm bedroom with light colours")
     assert detect_lang(result.text) == "en"
-    assert "offline preview" in result.text.lower() and "not from an ai model" in result.text.lower()
-    assert "length and width" in result.text
+    assert "offline preview" in result.text.lower() and "not by an ai model" in result.text.lower()
     assert result.provider == "offline" and result.finish_reason == "STOP"
     assert result.usage.input_tokens > 0 and result.usage.output_tokens > 0
 
@@ -169,37 +186,45 @@ def test_same_input_same_answer() -> None:
 def test_the_answer_gives_the_palette_with_hex_codes() -> None:
     result = chat("I want a japandi bedroom")
     plan = structured(result)["plan"]
-    assert plan["style"] == "japandi" and plan["room_type"] == "bedroom"
+    assert plan["style"] == "japandi"
     for swatch in get_style("japandi").palette:
         assert swatch.hex in result.text
-        assert swatch.name_en in result.text
+
+
+def test_a_style_nobody_named_is_said_to_be_assumed() -> None:
+    result = chat("My living room is 4x5 m")
+    assert structured(result)["plan"]["style"] == "modern"
+    assert "What I assumed:" in result.text and "you did not name one" in result.text
 
 
 @pytest.mark.parametrize(
-    ("message", "style_id", "room_id"),
+    ("message", "style_id"),
     [
-        ("عايز الريسبشن نيو كلاسيك", "neoclassical", "reception"),
-        ("مطبخ إندستريال", "industrial", "kitchen"),
-        ("A Moroccan bathroom please", "moroccan", "bathroom"),
+        ("عايز الريسبشن نيو كلاسيك", "neoclassical"),
+        ("مطبخ إندستريال", "industrial"),
+        ("A Moroccan bathroom", "moroccan"),
     ],
 )
-def test_the_style_and_room_the_user_names_are_used(message: str, style_id: str, room_id: str) -> None:
-    plan = structured(chat(message))["plan"]
-    assert (plan["style"], plan["room_type"]) == (style_id, room_id)
-
-
-def test_the_style_carries_over_from_earlier_turns() -> None:
-    history = (ChatMessage("user", "I love Art Deco"), ChatMessage("model", "Great choice."))
-    assert structured(chat("what about the floor?", history))["plan"]["style"] == "art_deco"
+def test_the_style_the_user_names_is_used(message: str, style_id: str) -> None:
+    assert structured(chat(message))["plan"]["style"] == style_id
 
 
 def test_structured_output_fits_the_schema_and_the_model() -> None:
-    for message in ("My bedroom is 4x5 m, japandi, show me", "عايز صالة مودرن", "hello"):
+    for message in ("My bedroom is 4x5 m, japandi, show me", "عايز صالة مودرن", "hello", "ana 3ndy sala 4x5"):
         data = structured(chat(message))
         jsonschema.validate(data, DESIGNER_REPLY_SCHEMA)
         reply = parse_designer_reply(data)
         assert reply.reply == chat(message).text
-        assert reply.plan is not None and reply.plan.palette
+        assert len(reply.questions) <= 2
+        if message != "hello":
+            assert reply.plan is not None and reply.plan.palette
+
+
+def test_off_topic_gets_no_plan() -> None:
+    for message in ("What's the weather in Cairo tomorrow?", "مين هيكسب الماتش النهارده؟", "hello"):
+        data = structured(chat(message))
+        assert data["plan"] is None and data["drawing"] is None
+        assert "home" in data["reply"] or "البيت" in data["reply"]
 
 
 def test_without_a_schema_there_is_text_only() -> None:
@@ -207,73 +232,144 @@ def test_without_a_schema_there_is_text_only() -> None:
     assert result.structured is None and "Japandi" in result.text
 
 
-def test_given_dimensions_the_answer_includes_computed_quantities() -> None:
-    result = chat("My living room is 4x5 m with a 3 m ceiling. Propose a modern design plan.")
-    room = structured(result)["room"]
-    assert room == {"length_m": 4.0, "width_m": 5.0, "height_m": 3.0, "doors": 1, "windows": 1}
-    assert "Wall paint: 11 L" in result.text  # 18 × 3 − 3.33 = 50.67 m² × 2 / 10 → 11 L
-    assert "length and width" not in result.text
-    assert "finishing_quantities" not in structured(result)["plan"]  # the schema's plan has none
+def test_rooms_keep_the_users_words_sizes_and_finishes() -> None:
+    data = structured(chat("عايز أشطب الصالة 4 في 5 والشقة محارة، بورسلين 60x120 ومن غير سقف ساقط"))
+    plan = data["plan"]
+    [room] = plan["rooms"]
+    assert room["name"] == "صالة" and room["type"] == "living_room"  # صالة stays صالة
+    assert (room["length_m"], room["width_m"]) == (4.0, 5.0)
+    assert room["floor"]["type"] == "porcelain" and room["floor"]["tile_cm"] == [60, 120]
+    assert room["ceiling"]["type"] == "paint"  # "من غير سقف ساقط": no gypsum, a painted ceiling
+    assert room["walls"] is None  # not said: left to the estimator's usual finish, and said so
+    assert plan["state"] == "plastered"
 
 
-def test_dimensions_from_an_earlier_turn_are_remembered() -> None:
-    history = (ChatMessage("user", "أوضتي ٣ في ٤ متر"), ChatMessage("model", "تمام"))
-    room = structured(chat("عايزها جاباندي", history))["room"]
-    assert (room["length_m"], room["width_m"]) == (3.0, 4.0)
+def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
+    result = chat(
+        "My flat is bare brick. Reception 6x4 with no drop ceiling, "
+        "bathroom 2x1.8 tiled to the ceiling, budget 150k"
+    )
+    plan = structured(result)["plan"]
+    rooms = {r["name"]: r for r in plan["rooms"]}
+    assert set(rooms) == {"reception", "bathroom"}
+    assert rooms["reception"]["ceiling"]["type"] == "paint"
+    assert rooms["bathroom"]["walls"]["type"] == "wall_tiles"
+    assert (rooms["bathroom"]["length_m"], rooms["bathroom"]["width_m"]) == (2.0, 1.8)
+    assert plan["state"] == "bare" and plan["budget_egp"] == 150_000
+    assert "What I understood:" in result.text and "150,000 EGP" in result.text
+
+
+def test_franco_rooms_are_named_in_arabic() -> None:
+    plan = structured(chat("ana 3ndy sala 4x5 w 3ayez ashtbha", lang="ar"))["plan"]
+    assert [(r["name"], r["length_m"], r["width_m"]) for r in plan["rooms"]] == [("صالة", 4.0, 5.0)]
+
+
+def test_with_a_current_plan_it_amends_only_what_was_said() -> None:
+    first = structured(chat("الصالة 4 في 5، بورسلين 60x60"))["plan"]
+    result = chat(with_plan("خلي الأرضية باركيه", first), lang="ar")
+    data = structured(result)
+    assert data["plan"] is None
+    [patch] = data["amend"]["rooms"]
+    assert patch["name"] == "صالة" and patch["floor"]["type"] == "parquet"
+    assert patch["walls"] is None and patch["ceiling"] is None and patch["length_m"] is None
+    assert data["drawing"] is None  # no photo: changing the plan is not a drawing
+
+
+def test_a_budget_alone_amends_the_budget() -> None:
+    first = structured(chat("الصالة 4 في 5"))["plan"]
+    amend = structured(chat(with_plan("الميزانية مليون ونص", first), lang="ar"))["amend"]
+    assert amend["budget_egp"] == 1_500_000 and amend["rooms"] == []
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("size_text", "expected"),
     [
-        ("4x5", (4.0, 5.0, 2.8)),
-        ("الأوضة ٤ في ٥ متر", (4.0, 5.0, 2.8)),
-        ("4 by 3.5 m", (4.0, 3.5, 2.8)),
-        ("٣٫٥ × ٤٫٢ م", (3.5, 4.2, 2.8)),
-        ("400×500 cm", (4.0, 5.0, 2.8)),
-        ("4×5×3", (4.0, 5.0, 3.0)),
-        ("5 x 4 m, ceiling height 3.2 m", (5.0, 4.0, 3.2)),
-        ("4*5 والارتفاع ٣ متر", (4.0, 5.0, 3.0)),
-        ("4x5 m ceiling 3 m", (4.0, 5.0, 3.0)),
+        ("4x5", (4.0, 5.0, None, None)),
+        ("الأوضة ٤ في ٥ متر", (4.0, 5.0, None, None)),
+        ("4 by 3.5 m", (4.0, 3.5, None, None)),
+        ("٣٫٥ × ٤٫٢ م", (3.5, 4.2, None, None)),
+        ("400×500 cm", (4.0, 5.0, None, None)),
+        ("4×5×3", (4.0, 5.0, None, 3.0)),
+        ("5 x 4 m, ceiling height 3.2 m", (5.0, 4.0, None, 3.2)),
+        ("4*5 والارتفاع ٣ متر", (4.0, 5.0, None, 3.0)),
+        ("الصالة 24 متر", (None, None, 24.0, None)),
+        ("a 30 m2 reception", (None, None, 30.0, None)),
     ],
 )
-def test_room_dimensions_are_read_from_free_text(text: str, expected: tuple[float, float, float]) -> None:
-    room = parse_room(text)
-    assert room is not None and (room.length_m, room.width_m, room.height_m) == expected
+def test_room_sizes_are_read_from_free_text(size_text: str, expected: tuple[Any, ...]) -> None:
+    size = parse_size(size_text)
+    assert size is not None and (size.length_m, size.width_m, size.area_m2, size.height_m) == expected
 
 
 def test_openings_are_read_too() -> None:
-    assert parse_room("room 3.5 x 4.2, 2 windows, 2 doors") == RoomDimensions(
-        length_m=3.5, width_m=4.2, windows=2, doors=2
-    )
-    room = parse_room("٤ في ٥ وفيها شباكين")
-    assert room is not None and room.windows == 2
+    size = parse_size("room 3.5 x 4.2, 2 windows, 2 doors")
+    assert size is not None and (size.windows, size.doors) == (2, 2)
+    dual = parse_size("٤ في ٥ وفيها شباكين")
+    assert dual is not None and dual.windows == 2
 
 
-@pytest.mark.parametrize("text", ["porcelain 60x60", "hello", "I have 2 kids", "120x60 tiles"])
+@pytest.mark.parametrize("text", ["porcelain 60x60", "hello", "I have 2 kids", "120x60 tiles", "ceiling 3 m"])
 def test_things_that_are_not_room_sizes_are_ignored(text: str) -> None:
-    assert parse_room(text) is None
+    assert parse_size(text) is None
 
 
 @pytest.mark.parametrize(
     "message", ["ارسمهالي", "عايز أوضة نوم جاباندي، وريني شكلها", "ممكن صورة للصالة؟", "show me"]
 )
-def test_asking_to_see_it_requests_an_image(message: str) -> None:
-    wish = structured(chat(message))["image_request"]
-    assert wish is not None and wish["action"] == "generate"
-    assert detect_lang(wish["prompt"]) == "en" and "Palette" in wish["prompt"]
-    assert wish["style"] == structured(chat(message))["plan"]["style"]
+def test_asking_to_see_it_without_a_photo_generates(message: str) -> None:
+    wish = structured(chat(message))["drawing"]
+    assert wish is not None and wish["operation"] == "generate"
+    assert detect_lang(wish["prompt"]) == "en"
 
 
-def test_asking_to_see_it_with_a_photo_requests_an_edit() -> None:
-    wish = structured(chat("حوّلها مودرن وارسمهالي", images=(ImageInput(photo(), "image/png"),)))[
-        "image_request"
-    ]
-    assert wish["action"] == "edit" and "keeping the walls" in wish["prompt"]
+PHOTO = (ImageInput(b"png", "image/png"),)
 
 
-def test_plain_advice_requests_no_image() -> None:
-    assert structured(chat("what colour for a small bedroom?"))["image_request"] is None
-    assert structured(chat("عايز رأيك في ألوان الحمام"))["image_request"] is None
+@pytest.mark.parametrize(
+    ("message", "operation", "regions"),
+    [
+        ("حوّلها مودرن وارسمهالي", "restyle", []),
+        ("اعمل الحيطان أخضر زيتي وسيب الباقي", "repaint", ["walls"]),
+        ("فضي الأوضة من العفش", "empty", []),
+        ("شيل الكركبة", "declutter", []),
+        ("فرشها مودرن", "stage", []),
+        ("شطبها سوبر لوكس", "finish", []),
+        ("change the floor to parquet", "swap_material", ["floor"]),
+    ],
+)
+def test_the_drawing_carries_the_operation_the_words_ask_for(
+    message: str, operation: str, regions: list[str]
+) -> None:
+    wish = structured(chat(message, images=PHOTO))["drawing"]
+    assert wish is not None and wish["operation"] == operation and wish["regions"] == regions
+    assert wish["room_photo"] == 1 and wish["reference_photo"] is None
+
+
+def test_a_repaint_carries_the_colour_as_said() -> None:
+    wish = structured(chat("اعمل الحيطان أخضر زيتي وسيب الباقي", images=PHOTO))["drawing"]
+    assert wish["colour"] == "أخضر زيتي" and "change nothing else" in wish["prompt"]
+
+
+def test_like_this_photo_marks_a_reference_not_the_room() -> None:
+    one_new = chat(with_plan("عايزها زي الصورة دي", None, photos=1, earlier_photo=True), images=PHOTO)
+    wish = structured(one_new)["drawing"]
+    assert wish["operation"] == "reference"
+    assert (wish["room_photo"], wish["reference_photo"]) == (None, 1)  # the room is the earlier photo
+    two_new = chat("ده الريسبشن بتاعي وعايزه زي الصورة دي", images=PHOTO * 2)
+    wish = structured(two_new)["drawing"]
+    assert (wish["operation"], wish["room_photo"], wish["reference_photo"]) == ("reference", 1, 2)
+
+
+def test_plain_advice_requests_no_drawing() -> None:
+    assert structured(chat("what colour for a small bedroom?"))["drawing"] is None
+    assert structured(chat("عايز رأيك في ألوان الحمام"))["drawing"] is None
+
+
+def test_the_text_never_claims_a_drawing() -> None:
+    # Whether a picture was made is known only after the studio ran; the service reports it.
+    for message in ("show me", "ارسمهالي"):
+        text = chat(message).text.lower()
+        assert "drawing" not in text and "هرسم" not in text and "رسمت" not in text
 
 
 # --- generate -------------------------------------------------------------------------------------

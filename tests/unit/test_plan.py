@@ -1,4 +1,4 @@
-"""The design plan and the designer's structured reply: models, parsing and the JSON schemas."""
+"""The design plan as conversation state: the model's structure, amendments, changes, the schema."""
 
 from __future__ import annotations
 
@@ -13,57 +13,92 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from shatably.chat.plan import (
+    AMEND_SCHEMA,
     DESIGNER_REPLY_SCHEMA,
+    DRAWING_SCHEMA,
     PLAN_SCHEMA,
-    ROOM_SCHEMA,
+    Amendment,
     DesignerReply,
-    DimsCm,
-    FurnitureItem,
-    ImageRequest,
+    DrawingRequest,
     InvalidDesignerReply,
-    MaterialSpec,
     PaletteColour,
     PlanDraft,
-    PriceRange,
-    RoomDimensions,
+    PlanRoom,
+    RoomPatch,
+    apply_amendment,
+    estimate_request,
     parse_designer_reply,
+    plan_changes,
 )
+from shatably.estimate.models import CEILING_FINISHES, FLOOR_FINISHES, WALL_FINISHES, RoomTypeId
 
 # Keywords both Gemini's response_json_schema and OpenAI's strict json_schema accept.
 PORTABLE_KEYWORDS = {"type", "properties", "required", "additionalProperties", "items", "enum", "description"}
 PORTABLE_TYPES = {"object", "array", "string", "number", "integer", "boolean", "null"}
+NO_OPTIONS = {"tile_cm": None, "height_m": None, "band_m": None, "finish": None}
+
+
+def finish(kind: str, **options: Any) -> dict[str, Any]:
+    return {"type": kind, **NO_OPTIONS, **options}
+
+
+def room(name: str, kind: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "name": name,
+        "type": kind,
+        "length_m": None,
+        "width_m": None,
+        "area_m2": None,
+        "height_m": None,
+        "doors": None,
+        "windows": None,
+        "walls": None,
+        "floor": None,
+        "ceiling": None,
+    }
+    return base | fields
 
 
 def sample_reply() -> dict[str, Any]:
+    """A whole answer as the schema makes the model write it (every field present, nulls for none)."""
     return {
-        "reply": "Here is a Japandi plan for your bedroom.",
+        "reply": "دي خطة مودرن للصالة والحمام.",
+        "questions": ["الشقة بحري ولا قبلي؟"],
         "plan": {
-            "style": "japandi",
-            "room_type": "bedroom",
-            "summary": "Calm oak and warm white.",
-            "palette": [
-                {"name": "Warm white", "hex": "#eee8dd", "role": "wall"},
-                {"name": "Oak", "hex": "C19A6B", "role": "wood"},
+            "style": "modern",
+            "summary": "أبيض دافي وبورسلين كبير.",
+            "state": "plastered",
+            "grade": "super_lux",
+            "budget_egp": 150000,
+            "rooms": [
+                room(
+                    "صالة",
+                    "living_room",
+                    length_m=5,
+                    width_m=4,
+                    walls=finish("paint"),
+                    floor=finish("porcelain", tile_cm=[60, 120]),
+                    ceiling=finish("gypsum_cove", band_m=0.6),
+                ),
+                room("حمام", "bathroom", area_m2=3.6, walls=finish("wall_tiles", tile_cm=[30, 60])),
             ],
-            "materials": [
-                {"surface": "walls", "material": "matte plastic paint", "finish": "matte"},
-                {"surface": "floor", "material": "porcelain 60x60", "finish": ""},
+            "palette": [
+                {"name": "أبيض دافي", "hex": "#eee8dd", "role": "wall"},
+                {"name": "جوز", "hex": "6B4E37", "role": "wood"},
             ],
             "furniture": [
                 {
-                    "item": "Bed 160x200",
+                    "item": "كنبة L",
                     "qty": 1,
-                    "dims_cm": {"w": 175, "d": 215, "h": 110},
-                    "est_price_egp": {"min": 18000, "max": 50000},
-                },
-                {"item": "Rug", "qty": 1, "dims_cm": None, "est_price_egp": {"min": 3000, "max": 9000}},
+                    "dims_cm": {"w": 280, "d": 180, "h": 85},
+                    "est_price_egp": {"min": 40000, "max": 25000},
+                }
             ],
-            "cost_estimate_egp": {"min": 60000, "max": 150000},
-            "steps": ["Paint", "Floor", "Furnish"],
-            "lang": "en",
+            "steps": ["تأسيس", "دهان"],
+            "lang": "ar",
         },
-        "room": {"length_m": 4, "width_m": 5, "height_m": None, "doors": None, "windows": 2},
-        "image_request": {"action": "generate", "prompt": "A Japandi bedroom", "style": "japandi"},
+        "amend": None,
+        "drawing": None,
     }
 
 
@@ -75,45 +110,179 @@ def walk(schema: dict[str, Any]) -> typing.Iterator[dict[str, Any]]:
         yield from walk(schema["items"])
 
 
-def test_a_full_reply_parses_and_normalises_colours() -> None:
-    reply = parse_designer_reply(sample_reply())
+def test_a_full_reply_parses_into_the_estimators_finishes() -> None:
+    data = sample_reply()
+    data["plan"]["budget_egp"] = 150000.4
+    reply = parse_designer_reply(data)
 
     assert reply.plan is not None
-    assert [c.hex for c in reply.plan.palette] == ["#EEE8DD", "#C19A6B"]
-    assert reply.plan.furniture[0].dims_cm == DimsCm(w=175, d=215, h=110)
-    assert reply.image_request == ImageRequest(action="generate", prompt="A Japandi bedroom", style="japandi")
+    living, bath = reply.plan.rooms
+    assert living.name == "صالة"  # the user's word, kept
+    assert living.floor is not None and living.floor.model_dump() == {
+        "type": "porcelain",
+        "tile_cm": (60, 120),
+    }
+    assert living.ceiling is not None and living.ceiling.model_dump() == {
+        "type": "gypsum_cove",
+        "band_m": 0.6,
+    }
+    assert bath.walls is not None and bath.walls.model_dump() == {
+        "type": "wall_tiles",
+        "tile_cm": (30, 60),
+        "height_m": None,
+    }
+    assert reply.plan.budget_egp == 150000  # a fraction of a pound is noise
+    assert [c.hex for c in reply.plan.palette] == ["#EEE8DD", "#6B4E37"]
+    assert reply.plan.furniture[0].est_price_egp.min == 25000  # a swapped range is reordered
+
+
+def test_options_that_do_not_belong_to_a_finish_are_dropped_not_an_error() -> None:
+    data = sample_reply()
+    data["plan"]["rooms"][0]["walls"] = finish("paint", tile_cm=[60, 60], band_m=0.5)
+    walls = parse_designer_reply(data).plan.rooms[0].walls  # type: ignore[union-attr]
+    assert walls is not None and walls.model_dump() == {"type": "paint"}
+
+
+def test_at_most_two_questions_are_kept() -> None:
+    data = sample_reply() | {"questions": ["كام متر؟", "بحري ولا قبلي؟", "الميزانية؟"]}
+    assert parse_designer_reply(data).questions == ["كام متر؟", "بحري ولا قبلي؟"]
 
 
 def test_a_text_only_reply_is_valid() -> None:
     reply = parse_designer_reply(
-        {"reply": "كام متر الأوضة؟", "plan": None, "room": None, "image_request": None}
+        {
+            "reply": "كام متر الصالة؟",
+            "questions": ["كام متر الصالة؟"],
+            "plan": None,
+            "amend": None,
+            "drawing": None,
+        }
     )
-    assert reply.plan is None and reply.room is None and reply.image_request is None
+    assert reply.plan is None and reply.amend is None and reply.drawing is None
 
 
-def test_room_nulls_mean_typical_egyptian_values() -> None:
-    room = parse_designer_reply(sample_reply()).room
-    assert room == RoomDimensions(length_m=4, width_m=5, height_m=2.8, doors=1, windows=2)
-    assert room.floor_area_m2 == 20 and room.perimeter_m == 18
+def test_an_all_null_amendment_is_no_amendment() -> None:
+    data: dict[str, Any] = {
+        "reply": "تمام",
+        "questions": [],
+        "plan": None,
+        "amend": {
+            "style": None,
+            "state": None,
+            "grade": None,
+            "budget_egp": None,
+            "palette": None,
+            "rooms": [],
+        },
+        "drawing": None,
+    }
+    assert parse_designer_reply(data).amend is None
 
 
-def test_quantities_from_the_model_are_never_kept() -> None:
-    data = sample_reply()
-    data["plan"]["finishing_quantities"] = [{"key": "wall_paint", "item": "paint", "unit": "L", "qty": 1}]
-
-    reply = parse_designer_reply(data)
-
-    assert reply.plan is not None and reply.plan.finishing_quantities == []
+def test_half_a_size_is_no_size() -> None:
+    # The designer never invents the other side; the room waits for its size instead.
+    assert not PlanRoom(name="أوضة", type="bedroom", length_m=4).sized
 
 
-def test_swapped_and_fractional_prices_are_tidied_not_rejected() -> None:
-    data = sample_reply()
-    data["plan"]["cost_estimate_egp"] = {"min": 150000.4, "max": 60000}
-    plan = parse_designer_reply(data).plan
-    assert plan is not None and plan.cost_estimate_egp == PriceRange(min=60000, max=150000)
+def test_a_room_without_a_size_is_designed_but_not_estimated() -> None:
+    draft = parse_designer_reply(sample_reply()).plan
+    assert draft is not None
+    unsized = draft.model_copy(update={"rooms": [*draft.rooms, PlanRoom(name="المطبخ", type="kitchen")]})
+
+    request, notes = estimate_request(unsized, lang="ar")
+
+    assert request is not None and request.rooms is not None
+    assert [r.name for r in request.rooms] == ["صالة", "حمام"]
+    assert notes == ["لسه محتاج مقاسات: المطبخ"]
+    assert request.state == "plastered" and request.grade == "super_lux" and request.budget_egp == 150000
 
 
-@pytest.mark.parametrize("bad_hex", ["#GG0000", "red", "#ABC", "#AABBCCDD", 123])
+def test_what_was_not_said_is_assumed_out_loud() -> None:
+    draft = PlanDraft(
+        style="modern",
+        summary="x",
+        rooms=[PlanRoom(name="reception", type="reception", length_m=6, width_m=4)],
+    )
+    request, notes = estimate_request(draft, lang="en")
+    assert request is not None and request.state == "plastered" and request.grade == "super_lux"
+    assert notes == [
+        "The flat's state was not given: estimated as plastered",
+        "The finishing grade was not given: estimated as super lux",
+    ]
+    assert estimate_request(PlanDraft(style="modern", summary="x"), lang="en") == (None, [])
+
+
+def test_an_amendment_changes_only_the_named_surface() -> None:
+    plan = parse_designer_reply(sample_reply()).plan
+    assert plan is not None
+    amend = Amendment.model_validate({"rooms": [{"name": "الصالة", "floor": finish("parquet")}]})
+
+    amended = apply_amendment(plan, amend)
+
+    assert amended.rooms[0].floor is not None and amended.rooms[0].floor.type == "parquet"
+    assert amended.rooms[0].model_dump(exclude={"floor"}) == plan.rooms[0].model_dump(exclude={"floor"})
+    assert amended.rooms[1] == plan.rooms[1]
+    assert amended.model_dump(exclude={"rooms"}) == plan.model_dump(exclude={"rooms"})
+    assert [c.model_dump() for c in plan_changes(plan, amended)] == [
+        {
+            "field": "floor",
+            "room": "صالة",
+            "before": {"type": "porcelain", "tile_cm": [60, 120]},
+            "after": {"type": "parquet"},
+        }
+    ]
+
+
+def test_a_new_size_replaces_the_old_one_whichever_way_it_was_given() -> None:
+    plan = parse_designer_reply(sample_reply()).plan
+    assert plan is not None
+    amended = apply_amendment(plan, Amendment(rooms=[RoomPatch(name="حمام", length_m=2, width_m=1.8)]))
+    bath = amended.rooms[1]
+    assert (bath.length_m, bath.width_m, bath.area_m2) == (2, 1.8, None)
+
+
+def test_amendments_add_remove_and_set_the_budget() -> None:
+    plan = parse_designer_reply(sample_reply()).plan
+    assert plan is not None
+    amend = Amendment(
+        budget_egp=200000,
+        rooms=[
+            RoomPatch(name="حمام", remove=True),
+            RoomPatch(name="ريسبشن", type="reception", area_m2=30),
+            RoomPatch(name="بلكونة"),  # a new room without a type is not guessed
+        ],
+    )
+    amended = apply_amendment(plan, amend)
+    assert [r.name for r in amended.rooms] == ["صالة", "ريسبشن"]
+    fields = [(c.field, c.room) for c in plan_changes(plan, amended)]
+    assert fields == [("budget_egp", None), ("room", "ريسبشن"), ("room", "حمام")]
+
+
+def test_in_a_one_room_plan_the_floor_is_that_rooms_floor() -> None:
+    one = PlanDraft(
+        style="modern", summary="x", rooms=[PlanRoom(name="صالة", type="living_room", area_m2=20)]
+    )
+    patch = RoomPatch.model_validate({"name": "the floor", "floor": "vinyl"})
+    amended = apply_amendment(one, Amendment(rooms=[patch]))
+    assert amended.rooms[0].floor is not None and amended.rooms[0].floor.type == "vinyl"
+
+
+def test_no_change_lists_no_changes() -> None:
+    plan = parse_designer_reply(sample_reply()).plan
+    assert plan is not None
+    assert plan_changes(plan, plan) == [] and plan_changes(None, plan) == []
+
+
+def test_room_names_stay_unique_so_they_can_be_amended() -> None:
+    draft = PlanDraft(
+        style="modern",
+        summary="x",
+        rooms=[PlanRoom(name="أوضة نوم", type="bedroom"), PlanRoom(name="اوضه نوم", type="bedroom")],
+    )
+    assert [r.name for r in draft.rooms] == ["أوضة نوم", "اوضه نوم 2"]
+
+
+@pytest.mark.parametrize("bad_hex", ["#GG0000", "red", "#ABC", 123])
 def test_a_bad_colour_is_rejected_naming_the_field(bad_hex: object) -> None:
     data = sample_reply()
     data["plan"]["palette"][1]["hex"] = bad_hex
@@ -124,11 +293,11 @@ def test_a_bad_colour_is_rejected_naming_the_field(bad_hex: object) -> None:
 @pytest.mark.parametrize(
     ("path", "value", "field"),
     [
-        (("room", "length_m"), 0, "room.length_m"),
-        (("room", "height_m"), 20, "room.height_m"),
+        (("plan", "rooms", 0, "length_m"), 0, "plan.rooms.0.length_m"),
+        (("plan", "rooms", 0, "type"), "garage", "plan.rooms.0.type"),
+        (("plan", "rooms", 0, "floor", "type"), "carpet", "plan.rooms.0.floor"),
+        (("plan", "state"), "ruined", "plan.state"),
         (("plan", "lang"), "fr", "plan.lang"),
-        (("plan", "materials", 0, "surface"), "roof", "plan.materials.0.surface"),
-        (("image_request", "action"), "delete", "image_request.action"),
         (("plan", "furniture", 0, "qty"), 0, "plan.furniture.0.qty"),
     ],
 )
@@ -159,13 +328,37 @@ def test_a_reply_that_is_not_an_object_is_invalid(data: object) -> None:
         parse_designer_reply(data)
 
 
+def test_a_drawing_request_names_its_operation_and_photos() -> None:
+    data = sample_reply() | {
+        "drawing": {
+            "operation": "repaint",
+            "prompt": "Paint the walls olive green; keep everything else.",
+            "style": None,
+            "room_type": None,
+            "regions": ["walls"],
+            "colour": "أخضر زيتي",
+            "material": None,
+            "room_photo": 1,
+            "reference_photo": None,
+        }
+    }
+    wish = parse_designer_reply(data).drawing
+    assert wish == DrawingRequest(
+        operation="repaint",
+        prompt="Paint the walls olive green; keep everything else.",
+        regions=["walls"],
+        colour="أخضر زيتي",
+        room_photo=1,
+    )
+
+
 @given(st.text("0123456789abcdefABCDEF", min_size=6, max_size=6), st.booleans())
 def test_any_six_digit_hex_normalises(digits: str, hashed: bool) -> None:
     colour = PaletteColour(name="x", hex=("#" if hashed else "") + digits, role="accent")
     assert colour.hex == "#" + digits.upper()
 
 
-@pytest.mark.parametrize("schema", [PLAN_SCHEMA, ROOM_SCHEMA, DESIGNER_REPLY_SCHEMA])
+@pytest.mark.parametrize("schema", [PLAN_SCHEMA, AMEND_SCHEMA, DRAWING_SCHEMA, DESIGNER_REPLY_SCHEMA])
 def test_schemas_are_valid_and_portable(schema: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     for node in walk(schema):
@@ -177,44 +370,44 @@ def test_schemas_are_valid_and_portable(schema: dict[str, Any]) -> None:
             assert node["additionalProperties"] is False
 
 
-def test_a_reply_validates_against_the_schema_and_quantities_do_not() -> None:
-    reply = parse_designer_reply(sample_reply())
-    as_sent = reply.model_dump(mode="json")
-    as_sent["plan"].pop("finishing_quantities")
-    jsonschema.validate(as_sent, DESIGNER_REPLY_SCHEMA)
-    jsonschema.validate(
-        {"reply": "hi", "plan": None, "room": None, "image_request": None}, DESIGNER_REPLY_SCHEMA
-    )
-
-    with_quantities = copy.deepcopy(as_sent)
-    with_quantities["plan"]["finishing_quantities"] = []
+def test_a_reply_as_the_schema_makes_it_parses_and_computed_fields_are_not_in_the_schema() -> None:
+    jsonschema.validate(sample_reply(), DESIGNER_REPLY_SCHEMA)
+    with_estimate = copy.deepcopy(sample_reply())
+    with_estimate["plan"]["estimate"] = {"total_egp": {"low": 1, "high": 2}}
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(with_quantities, DESIGNER_REPLY_SCHEMA)
-    assert "finishing_quantities" not in PLAN_SCHEMA["properties"]
+        jsonschema.validate(with_estimate, DESIGNER_REPLY_SCHEMA)
+    assert not {"estimate", "assumptions", "photos"} & set(PLAN_SCHEMA["properties"])
+    # And an estimate the model made up never reaches the plan: the draft has no such field.
+    assert "estimate" not in parse_designer_reply(with_estimate).plan.model_dump()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
     ("schema", "model"),
     [
         (PLAN_SCHEMA, PlanDraft),
-        (ROOM_SCHEMA, RoomDimensions),
         (DESIGNER_REPLY_SCHEMA, DesignerReply),
+        (DRAWING_SCHEMA, DrawingRequest),
         (PLAN_SCHEMA["properties"]["palette"]["items"], PaletteColour),
-        (PLAN_SCHEMA["properties"]["materials"]["items"], MaterialSpec),
-        (PLAN_SCHEMA["properties"]["furniture"]["items"], FurnitureItem),
-        (PLAN_SCHEMA["properties"]["cost_estimate_egp"], PriceRange),
-        (DESIGNER_REPLY_SCHEMA["properties"]["image_request"], ImageRequest),
     ],
 )
 def test_schemas_and_models_name_the_same_fields(schema: dict[str, Any], model: type[BaseModel]) -> None:
     assert list(schema["properties"]) == list(model.model_fields)
 
 
-def test_schema_enums_match_the_models() -> None:
-    palette = PLAN_SCHEMA["properties"]["palette"]["items"]["properties"]
-    assert palette["role"]["enum"] == list(typing.get_args(PaletteColour.model_fields["role"].annotation))
-    surface = PLAN_SCHEMA["properties"]["materials"]["items"]["properties"]["surface"]
-    assert surface["enum"] == list(typing.get_args(MaterialSpec.model_fields["surface"].annotation))
+def test_room_schemas_cover_the_models_fields() -> None:
+    plan_room = PLAN_SCHEMA["properties"]["rooms"]["items"]["properties"]
+    assert set(plan_room) == set(PlanRoom.model_fields) - {"rects"}  # L-shapes: area_m2 from the model
+    patch = AMEND_SCHEMA["properties"]["rooms"]["items"]["properties"]
+    assert set(patch) == set(RoomPatch.model_fields)
+    assert set(AMEND_SCHEMA["properties"]) == set(Amendment.model_fields)
+
+
+def test_finish_enums_are_the_estimators() -> None:
+    room_schema = PLAN_SCHEMA["properties"]["rooms"]["items"]["properties"]
+    assert room_schema["walls"]["properties"]["type"]["enum"] == list(WALL_FINISHES)
+    assert room_schema["floor"]["properties"]["type"]["enum"] == list(FLOOR_FINISHES)
+    assert room_schema["ceiling"]["properties"]["type"]["enum"] == list(CEILING_FINISHES)
+    assert room_schema["type"]["enum"] == list(typing.get_args(RoomTypeId))
 
 
 def test_gemini_accepts_the_reply_schema() -> None:

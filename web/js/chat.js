@@ -7,7 +7,7 @@ import { $, figureFor, h, imageEl, setBusy, shortId, showProblem, textAttrs } fr
 import { emit, on } from "./events.js";
 import { t } from "./i18n.js";
 import { TERMINAL, jobStatus, watchJob } from "./jobs.js";
-import { renderPlan } from "./plan.js";
+import { renderChanges, renderPlan } from "./plan.js";
 import { STORE, safeStorage } from "./storage.js";
 import { selectTab } from "./tabs.js";
 
@@ -31,6 +31,7 @@ function normaliseTurn(raw) {
     localPhotos: raw.localPhotos || [],
     response: raw.response ?? "",
     plan: raw.plan ?? null,
+    changes: raw.changes || [],
     images: raw.images || [],
     jobIds: raw.job_ids || (raw.jobs || []).map((j) => j.job_id).filter(Boolean),
     provider: raw.provider,
@@ -82,6 +83,8 @@ function renderTurn(turn) {
     h("span", { class: "who" }, t("designer")),
     h("p", { class: "bubble reply", ...textAttrs(turn.response) }, turn.response),
   );
+  const changes = renderChanges(turn.changes, turn.plan);
+  if (changes) designer.append(changes);
   const plan = renderPlan(turn.plan);
   if (plan) designer.append(plan);
   if (turn.images.length) {

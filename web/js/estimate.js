@@ -214,8 +214,9 @@ function billTable(items) {
 /**
  * An estimate (the answer of POST /estimate, or a project's estimate) as a document in its own
  * language: the total and the budget verdict first, then the bill, the schedule and the assumptions.
+ * ``heading``: the level of its headings (a design plan holds one under its own h5 headings).
  */
-export function estimateView(estimate) {
+export function estimateView(estimate, { heading = "h3" } = {}) {
   const lang = estimate.lang === "ar" ? "ar" : "en";
   return inLang(lang, () => {
     const section = h("section", { class: "estimate", dir: lang === "ar" ? "rtl" : "ltr", lang });
@@ -232,12 +233,12 @@ export function estimateView(estimate) {
       ),
     );
     if (estimate.budget) section.append(verdict(estimate.budget));
-    section.append(h("h3", {}, t("est_bill")), billTable(estimate.items || []));
+    section.append(h(heading, {}, t("est_bill")), billTable(estimate.items || []));
     const phases = estimate.schedule?.phases || [];
     if (phases.length) {
       const total = estimate.schedule.total_days;
       section.append(
-        h("h3", {}, t("est_schedule")),
+        h(heading, {}, t("est_schedule")),
         h(
           "ol",
           { class: "schedule" },

@@ -1,9 +1,12 @@
-// A design plan (the designer's structured answer) as a readable document: facts, palette,
-// materials, furniture, quantities and steps. Shared by Chat and the project pages.
+// A design plan (the designer's structured answer) as a readable document: facts, palette, rooms
+// with their finishes, the estimate computed from them, materials, furniture and steps. Shared by
+// Chat and the project pages.
 
 import { roomTypeById, styleById } from "./catalog.js";
 import { fmtNumber, h, nameIn, nameOf, table, textAttrs, textDir, txt } from "./dom.js";
-import { I18N, getLang, inLang, locale, t } from "./i18n.js";
+import { estimateView } from "./estimate.js";
+import { I18N, getLang, hasText, inLang, locale, t } from "./i18n.js";
+import { finishLabel } from "./rooms.js";
 
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
@@ -136,6 +139,13 @@ const PLAN_KNOWN = new Set([
   "furniture",
   "finishing_quantities",
   "quantities",
+  "rooms",
+  "estimate",
+  "state",
+  "grade",
+  "budget_egp",
+  "assumptions",
+  "photos",
   "steps",
   "lang",
   "summary",
@@ -144,7 +154,6 @@ const PLAN_KNOWN = new Set([
 const COST_KEYS = [
   "total_cost_egp",
   "cost_egp",
-  "budget_egp",
   "estimated_cost_egp",
   "est_cost_egp",
   "cost_range_egp",
@@ -158,18 +167,93 @@ const COST_KEYS = [
   "total",
 ];
 
+/** The plan's cost: its computed estimate, else a figure the model gave (never the user's budget). */
 function costOf(plan) {
+  const computed = rangeOf(plan.estimate?.total_egp);
+  if (computed) return { key: "estimate", range: computed };
   for (const key of COST_KEYS) {
     const range = rangeOf(plan[key]);
     if (range) return { key, range };
   }
   for (const [key, value] of Object.entries(plan)) {
-    if (/cost|budget|total|price/i.test(key)) {
+    if (!PLAN_KNOWN.has(key) && /cost|budget|total|price/i.test(key)) {
       const range = rangeOf(value);
       if (range) return { key, range };
     }
   }
   return null;
+}
+
+/** An API enumeration value in words ("state", "semi_finished" → "Semi-finished"). */
+function label(prefix, value) {
+  return hasText(`${prefix}_${value}`) ? t(`${prefix}_${value}`) : txt(value).replace(/_/g, " ");
+}
+
+const styleName = (style) =>
+  typeof style === "string" && styleById(style) ? nameOf(styleById(style)) : txt(style);
+
+// How each changed field reads: its label, and its value in words (null: the label alone).
+const CHANGE_FIELDS = {
+  style: ["plan_style", styleName],
+  state: ["plan_state", (v) => label("state", v)],
+  grade: ["plan_grade", (v) => label("grade", v)],
+  budget_egp: ["plan_budget", (v) => fmtRange(rangeOf(v))],
+  palette: ["palette", null],
+  type: ["room_kind", (v) => (roomTypeById(v) ? nameOf(roomTypeById(v)) : label("room_type", v))],
+  walls: ["walls", finishLabel],
+  floor: ["floor", finishLabel],
+  ceiling: ["ceiling", finishLabel],
+  length_m: ["length_m", (v) => fmtNumber(v)],
+  width_m: ["width_m", (v) => fmtNumber(v)],
+  height_m: ["height_m", (v) => fmtNumber(v)],
+};
+
+function changeText(change) {
+  const room = txt(change.room ?? "");
+  if (change.field === "room") {
+    return `${room}: ${t(change.after ? "change_added" : "change_removed")}`;
+  }
+  const [key, show] = CHANGE_FIELDS[change.field] ?? [null, null];
+  const what = key ? t(key) : txt(change.field).replace(/_/g, " ");
+  const empty = (v) => v === null || v === undefined;
+  const arrow = getLang() === "ar" ? "←" : "→"; // from before to after, in the reading direction
+  const values =
+    show && !(empty(change.before) && empty(change.after))
+      ? `: ${empty(change.before) ? "—" : show(change.before)} ${arrow} ${empty(change.after) ? "—" : show(change.after)}`
+      : "";
+  return `${room ? `${room} · ` : ""}${what}${values}`;
+}
+
+/** What a turn changed in the plan, in the plan's language ("صالة · الأرضية: بورسلين ٦٠×٦٠ ← باركيه"). */
+export function renderChanges(changes, plan) {
+  if (!Array.isArray(changes) || !changes.length) return null;
+  const lang = plan?.lang === "ar" || plan?.lang === "en" ? plan.lang : getLang();
+  return inLang(lang, () =>
+    h(
+      "div",
+      { class: "changes", dir: lang === "ar" ? "rtl" : "ltr", lang },
+      h("span", {}, t("changed")),
+      h(
+        "ul",
+        {},
+        changes.map((change) => {
+          const text = changeText(change);
+          return h("li", { ...textAttrs(text), dataset: { field: change.field } }, text);
+        }),
+      ),
+    ),
+  );
+}
+
+/** "5 × 4 × 3 m", or "24 m²" for a room given by its area; "" while its size is not known. */
+function roomSize(room, lang) {
+  const sides = [room.length_m, room.width_m].filter((v) => v !== null && Number.isFinite(Number(v)));
+  if (sides.length === 2) {
+    if (room.height_m) sides.push(room.height_m);
+    return `${sides.map((v) => fmtNumber(v)).join(" × ")} ${t("metres")}`;
+  }
+  const area = room.area_m2 ?? (room.rects || []).reduce((sum, r) => sum + r.length_m * r.width_m, 0);
+  return area ? `${fmtNumber(area)} ${unitLabel("m2", lang)}` : "";
 }
 
 /** A plan is a document in its own language: its labels, units and numbers follow plan.lang. */
@@ -211,8 +295,13 @@ function buildPlan(plan, lang) {
       facts.push([t("room_size"), `${dims} ${t("metres")}`]);
     }
   }
+  if (plan.state) facts.push([t("plan_state"), label("state", plan.state)]);
+  if (plan.grade) facts.push([t("plan_grade"), label("grade", plan.grade)]);
+  const budget = rangeOf(plan.budget_egp);
+  if (budget) facts.push([t("plan_budget"), fmtRange(budget)]);
   const cost = costOf(plan);
-  if (cost) facts.push([t("cost"), fmtRange(cost.range)]);
+  // A computed estimate shows its own total, first thing under its heading.
+  if (cost && cost.key !== "estimate") facts.push([t("cost"), fmtRange(cost.range)]);
   if (facts.length) {
     section.append(
       h(
@@ -237,6 +326,38 @@ function buildPlan(plan, lang) {
   const palette = plan.palette ?? plan.colors ?? plan.colours;
   if (Array.isArray(palette) && palette.length) {
     section.append(h("h5", {}, t("palette")), swatchList(palette, lang));
+  }
+
+  if (Array.isArray(plan.rooms) && plan.rooms.length) {
+    const rows = plan.rooms.map((r) => [
+      txt(r.name),
+      roomSize(r, lang),
+      finishLabel(r.walls),
+      finishLabel(r.floor),
+      finishLabel(r.ceiling),
+    ]);
+    const rooms = table(
+      [t("room_name"), t("room_size"), t("walls"), t("floor"), t("ceiling")],
+      rows,
+    );
+    rooms.classList.add("plan-rooms");
+    section.append(h("h5", {}, t("plan_rooms")), rooms);
+  }
+  if (plan.estimate && typeof plan.estimate === "object") {
+    section.append(
+      h("h5", {}, t("plan_estimate")),
+      estimateView({ lang, ...plan.estimate }, { heading: "h5" }),
+    );
+  }
+  if (Array.isArray(plan.assumptions) && plan.assumptions.length) {
+    section.append(
+      h("h5", {}, t("plan_assumed")),
+      h(
+        "ul",
+        { class: "assumptions" },
+        plan.assumptions.map((a) => h("li", textAttrs(txt(a)), txt(a))),
+      ),
+    );
   }
 
   const materials = plan.materials;

@@ -4,7 +4,7 @@
 
 import { catalog } from "./catalog.js";
 import { h, nameOf } from "./dom.js";
-import { addStrings, t } from "./i18n.js";
+import { addStrings, hasText, t } from "./i18n.js";
 
 // The estimator's room types (shatably.estimate.models.RoomTypeId); names come from GET /styles.
 const ROOM_TYPES = [
@@ -127,6 +127,17 @@ function valueOf(finish) {
   if (Array.isArray(finish.tile_cm)) return `${finish.type}:${finish.tile_cm.join("x")}`;
   if (finish.band_m !== undefined) return `${finish.type}:${finish.band_m}`;
   return finish.type || "";
+}
+
+/** A finish as a person reads it: "porcelain 60×120", "باركيه"; a finish outside the editor's list is
+ * its type with its tile size; none is the room's usual finish. */
+export function finishLabel(finish) {
+  if (!finish) return t("finish_default");
+  const value = valueOf(finish);
+  if (hasText(`finish_${value}`)) return t(`finish_${value}`);
+  const type = typeof finish === "string" ? finish : finish.type || "";
+  const name = hasText(`finish_${type}`) ? t(`finish_${type}`) : type.replace(/_/g, " ");
+  return Array.isArray(finish.tile_cm) ? `${name} ${finish.tile_cm.join("×")}` : name;
 }
 
 export function optionsFor(select, values, labelKey) {

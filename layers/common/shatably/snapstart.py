@@ -71,6 +71,7 @@ def before_snapshot(capabilities: Iterable[Capability]) -> list[str]:
     if "chat" in wanted:
         # POST /estimate lives in the chat function: its models and the built-in price book
         # (pure data, no client) are imported lazily otherwise, on the first estimate.
+        from shatably.chat import plan  # noqa: F401  # the designer's plan, built on the estimator's models
         from shatably.estimate import pricebook, service  # noqa: F401
 
         pricebook.built_in()

@@ -12,6 +12,10 @@ from functools import lru_cache
 from typing import Literal
 
 Lang = Literal["ar", "en"]
+# How the user wrote: Arabic script, English, or Franco-Arabic (Egyptian Arabic in Latin letters with
+# digits for the sounds Latin lacks: "ana 3ayez ashattab el sala"). Franco is Arabic: it is answered
+# in Arabic script unless the user asks for Franco.
+Script = Literal["ar", "en", "franco"]
 
 # Arabic script blocks: Arabic, Arabic Supplement, Arabic Extended-A, Presentation Forms A and B.
 _ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
@@ -49,6 +53,60 @@ def detect_lang(text: str, default: Lang = "en") -> Lang:
         return default
     arabic = sum(map(_ARABIC_LETTERS.__contains__, text))
     return "ar" if arabic / letters >= _ARABIC_SHARE_FOR_AR else "en"
+
+
+# Digits standing for Arabic letters inside a Latin word: 2 ء, 3 ع, 5 خ, 6 ط, 7 ح, 8 ق, 9 ص.
+_FRANCO_DIGIT_WORD = re.compile(r"(?<![\w.])(?=[a-z]*[23456789])(?=\d*[a-z])[a-z23456789]{2,}(?![\w.])")
+# A number with a unit or size is not Franco: "4x5", "60x120", "150k", "3m", "2nd", "4th", "m2".
+_NOT_FRANCO = re.compile(r"^(?:\d+(?:x\d+)*(?:k|m|cm|mm|m2|sqm|hp|st|nd|rd|th|egp|le)?|m2|x\d+|\d+x)$")
+# Common Egyptian words as they are written in Franco (no digits), counted only next to other signs.
+_FRANCO_TEXT = """
+ana enta enty inta inti ehna e7na howa heya homa 3ayez 3ayz 3awz 3ayza 3awza 3ayzeen 3awzeen ayez
+ayz awz aiz ayza awza 3andy 3ndy andy 3andi 3ndi andi 3andena mesh msh mish mosh keda kda kedda ezay
+ezzay izay leh fein fen feen emta ya3ni yani yaany awi awy 2awy 2awi gedan shwaya shewaya 7aga haga
+7agat bta3 beta3 bta3t beta3et bta3y elly elli illi fe fi 3ala 3la ma3 maa walla wala 3shan 3ashan
+ashan 3lshan tayeb tayb tamam mashy mashi ahlan momken mumkin 3aiz sala salah saala ouda oda odet
+odt otet owda ooda 7amam hammam mat2bakh matbakh balakona beit shaa2a sha2a sha2et shaqa ashateb
+ashtebha ashtbha tashteeb tashtib teshteeb dehan el il wel bel fel lel mn 3aleha 3aleh 3alih 3aleiha
+w kaman brdo bardo
+"""
+_FRANCO_WORDS = frozenset(_FRANCO_TEXT.split())
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_FRANCO_SHARE = 0.25  # of a message's Latin words, when no word carries a digit
+
+
+def detect_script(text: str) -> Script:
+    """How the message is written: Arabic script, English, or Franco-Arabic.
+
+    Franco needs evidence: two Latin words with letter-digits ("3ayez", "7amam"), or one of them plus
+    common Egyptian words, or a quarter of the Latin words being Egyptian words ("ana mesh fahem el
+    dehan"). An English sentence with "4x5" or "150k" stays English.
+    """
+    base = detect_lang(text)
+    if base == "ar":
+        return "ar"
+    # Runs on every chat turn: C-level passes (findall, map) over the words, Python only for the
+    # few words that mix letters and digits.
+    folded = text.casefold()
+    words = _LATIN_WORD.findall(folded)
+    if not words:
+        return base
+    mixed = [w for w in words if not w.isalpha() and not w.isdigit()]  # letters with digits
+    digit_words = sum(1 for w in mixed if _FRANCO_DIGIT_WORD.fullmatch(w) and not _NOT_FRANCO.fullmatch(w))
+    egyptian = sum(map(_FRANCO_WORDS.__contains__, words))
+    latin = words
+    if (
+        digit_words >= 2
+        or (digit_words and egyptian)
+        or (egyptian >= 2 and egyptian / len(latin) >= _FRANCO_SHARE)
+    ):
+        return "franco"
+    return base
+
+
+def reply_lang(script: Script) -> Lang:
+    """The catalogue language for a script: Franco is Egyptian Arabic written in Latin letters."""
+    return "en" if script == "en" else "ar"
 
 
 def ascii_digits(text: str) -> str:

@@ -257,12 +257,15 @@ def _openings(room: Room) -> tuple[Opening, ...]:
 # --- default finishes ----------------------------------------------------------------------------------
 
 
+# Finishes are frozen models: one instance of each default serves every room.
+@lru_cache(maxsize=64)
 def default_walls(room_type: RoomTypeId, state: State) -> WallFinish:
     if room_type in WET_ROOMS:
         return KeepWalls() if state == "finished" else WallTiles()  # to the ceiling
     return PaintWalls()
 
 
+@lru_cache(maxsize=64)
 def default_floor(room_type: RoomTypeId, state: State) -> FloorFinish:
     if state == "finished":
         return KeepFloor()
@@ -273,6 +276,7 @@ def default_floor(room_type: RoomTypeId, state: State) -> FloorFinish:
     return PorcelainFloor(tile_cm=(60, 60))
 
 
+@lru_cache(maxsize=64)
 def default_ceiling(room_type: RoomTypeId, state: State) -> CeilingFinish:
     # The flat above drains through a bathroom's ceiling: a drop ceiling hides the pipes.
     if room_type == "bathroom" and state != "finished":

@@ -50,7 +50,10 @@ class TurnRecord(BaseModel):
     user_text: str
     image_ids: list[str] = []
     reply: str
-    plan: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None  # the conversation's plan as it stood after this turn
+    # What the turn did besides the plan (changes, questions, drawing status, reply language), so a
+    # replayed turn answers exactly as it did the first time.
+    outcome: dict[str, Any] | None = None
     images_out: list[str] = []  # image ids the designer drew in this turn
     job_ids: list[str] = []
     usage: dict[str, int] = {}

@@ -46,7 +46,7 @@ CONFLICT_ATTEMPTS = 5
 CONFLICT_PAUSE_BASE_SECONDS = 0.02
 CONFLICT_PAUSE_CAP_SECONDS = 0.25
 _DEP = "dependency_unavailable"
-_JSON_FIELDS = frozenset({"plan", "request", "error", "usage", "result", "spec"})
+_JSON_FIELDS = frozenset({"plan", "outcome", "request", "error", "usage", "result", "spec"})
 OWNER_INDEX = "ByOwner"
 OWNED_KINDS = ("SESSION", "IMAGE", "JOB", "PROJECT")
 
