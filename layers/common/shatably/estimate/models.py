@@ -43,6 +43,9 @@ RoomTypeId = Literal[
     "dressing_room",
     "roof",
 ]
+# The catalogue's room types this estimator does not bill: the studio styles them, but their trades
+# (exterior render and cladding, landscaping) are not in the price book.
+UNBILLED_ROOM_TYPES = frozenset({"facade", "garden"})
 
 ItemKey = Literal[
     # preparation and walls
