@@ -48,7 +48,9 @@ def playground_url(gateway: Any) -> str:
     return str(gateway.url).rstrip("/")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread until it stops, and
+# a later test file on the same worker that calls asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
