@@ -504,3 +504,10 @@ def test_an_unreadable_source_is_a_problem_not_a_crash() -> None:
     with pytest.raises(ProblemError) as raised:
         asyncio.run(PROVIDER.edit(request))
     assert raised.value.code == "image_undecodable"
+
+
+def test_the_room_keeps_the_users_word_in_the_plan_and_its_summary() -> None:
+    # Issue 16: "صالة" was called "أوضة المعيشة" (the catalogue's name for a living room).
+    data = structured(chat("الصالة 5 في 4 والشقة محارة، عايز بورسلين"))
+    assert data["plan"]["rooms"][0]["name"] == "صالة"
+    assert "صالة" in data["plan"]["summary"] and "المعيشة" not in data["plan"]["summary"]

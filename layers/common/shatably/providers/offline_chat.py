@@ -565,7 +565,9 @@ def _new_plan(reading: Reading, style: Style, room_type: RoomType, lang: Lang) -
     essentials = (find_room_type(rooms[0]["type"]) if rooms else None) or room_type
     return {
         "style": style.id,
-        "summary": f"{style.name(lang)} — {essentials.name(lang)}: {style.description.get(lang)}",
+        # The room as the user named it ("صالة" stays صالة), else the catalogue's name.
+        "summary": f"{style.name(lang)} — {rooms[0]['name'] if rooms else essentials.name(lang)}: "
+        f"{style.description.get(lang)}",
         "state": reading.state,
         "grade": reading.grade,
         "budget_egp": reading.budget,
