@@ -40,8 +40,9 @@ addStrings({
     est_line_total: "Total",
     est_whole_job: "Whole job",
     est_schedule: "Schedule",
-    est_days: "{low}–{high} days",
-    est_total_days: "About {low}–{high} working days",
+    est_days: "{span} days",
+    est_day: "1 day",
+    est_total_days: "About {span} working days",
     est_assumptions: "Assumed",
     est_price_book: "Price book {version}, {date}",
     est_csv: "Download CSV",
@@ -79,8 +80,9 @@ addStrings({
     est_line_total: "الإجمالي",
     est_whole_job: "الشغلانة كلها",
     est_schedule: "الجدول الزمني",
-    est_days: "{low}–{high} يوم",
-    est_total_days: "حوالي {low}–{high} يوم شغل",
+    est_days: "{span} يوم",
+    est_day: "يوم واحد",
+    est_total_days: "حوالي {span} يوم شغل",
     est_assumptions: "افتراضات",
     est_price_book: "قائمة الأسعار {version}، {date}",
     est_csv: "نزّل CSV",
@@ -93,13 +95,22 @@ const UNITS = {
   m: { en: "m", ar: "م.ط" },
   L: { en: "L", ar: "لتر" },
   kg: { en: "kg", ar: "كجم" },
-  box: { en: "boxes", ar: "كرتونة" },
-  sheet: { en: "sheets", ar: "لوح" },
-  roll: { en: "rolls", ar: "رول" },
-  point: { en: "points", ar: "نقطة" },
+  box: { en: "boxes", one: "box", ar: "كرتونة" },
+  sheet: { en: "sheets", one: "sheet", ar: "لوح" },
+  roll: { en: "rolls", one: "roll", ar: "رول" },
+  point: { en: "points", one: "point", ar: "نقطة" },
 };
 
-const unitLabel = (unit) => UNITS[unit]?.[getLang()] ?? unit ?? "";
+/** The unit's label for a quantity ("1 point", "2 points"). */
+const unitLabel = (unit, quantity) => {
+  const known = UNITS[unit];
+  if (!known) return unit ?? "";
+  return getLang() === "en" && Number(quantity) === 1 && known.one ? known.one : known[getLang()];
+};
+
+/** Working days: "3–5 days", "4 days" when both ends agree, "1 day". */
+const days = ({ low, high }) =>
+  low === high && low === 1 ? t("est_day") : t("est_days", { span: low === high ? low : `${low}–${high}` });
 
 /** EGP a–b in the current language (a single figure when both ends agree). */
 export function egp(range) {
@@ -193,12 +204,12 @@ function billTable(items) {
                   h("span", { class: "bill-name", ...textAttrs(item.name) }, item.name),
                   item.note ? h("small", { class: "bill-note", ...textAttrs(item.note) }, item.note) : null,
                 ),
-                h("td", { class: "num" }, `${fmtNumber(item.quantity)} ${unitLabel(item.unit)}`),
+                h("td", { class: "num" }, `${fmtNumber(item.quantity)} ${unitLabel(item.unit, item.quantity)}`),
                 h(
                   "td",
                   { class: "num" },
                   item.packs
-                    ? `${item.packs.count} × ${item.packs.name} (${fmtNumber(item.packs.size)} ${unitLabel(item.packs.unit)})`
+                    ? `${item.packs.count} × ${item.packs.name} (${fmtNumber(item.packs.size)} ${unitLabel(item.packs.unit, item.packs.size)})`
                     : "",
                 ),
                 h("td", { class: "num" }, egp(item.unit_price_egp)),
@@ -248,11 +259,13 @@ export function estimateView(estimate, { heading = "h3" } = {}) {
               { dataset: { phase: phase.key } },
               h("b", {}, phase.name),
               " — ",
-              t("est_days", { low: phase.days.low, high: phase.days.high }),
+              days(phase.days),
             ),
           ),
         ),
-        total ? h("p", { class: "meta" }, t("est_total_days", total)) : null,
+        total
+          ? h("p", { class: "meta" }, t("est_total_days", { span: total.low === total.high ? total.low : `${total.low}–${total.high}` }))
+          : null,
       );
     }
     if (estimate.assumptions?.length) {
