@@ -64,3 +64,27 @@ def test_each_turn_repeats_the_previous_prompt_except_at_block_trims(
     assert max(prompt_tokens[settings.history_turns_window + 1 :]) <= max(
         prompt_tokens[: settings.history_turns_window + 1]
     )
+
+
+def test_a_photo_gone_from_storage_becomes_a_note_and_the_conversation_goes_on(
+    chat_client: TestClient, provider_env: Any, fake_providers: Any
+) -> None:
+    from shatably.storage.media import get_media
+
+    fake_providers.script("gemini", Reply(json={"reply": "Nice room."}), Reply(json={"reply": "Sure."}))
+    first = chat_client.post(
+        "/chat/", data={"message": "my room"}, files={"image": ("room.jpg", photo(900, 600), "image/jpeg")}
+    )
+    assert first.status_code == 200, first.text
+    get_media().table.delete_images([first.json()["attachments"][0]["id"]])
+
+    second = chat_client.post(
+        "/chat",
+        json={"message": "and the floor?", "session_id": first.json()["session_id"]},
+        headers={OWNER: first.headers[OWNER]},
+    )
+
+    assert second.status_code == 200, second.text
+    wire = fake_providers.requests_for("gemini")[-1]
+    assert wire.gemini_images() == []
+    assert any("has since been deleted" in text for text in wire.gemini_texts())

@@ -118,9 +118,9 @@ def _first_kept(turns: list[TurnRecord], turn_count: int, window: int, budget: i
     """The turns to send: after a cut that moves in blocks of half the window.
 
     The cut depends only on the turn count and the turns' sizes, so it stays put between trims.
-    Turn 21 of a 20-turn window keeps turns 11-20; turns 22-30 keep those and add theirs. Over the
-    token budget the cut moves a further block at a time; only when the newest block alone is over
-    it are turns dropped one by one (the newest always stays).
+    With a 20-turn window, turn 22 (21 earlier turns) sends turns 11-21, turns 23-31 send those and
+    theirs, turn 32 sends 21-31. Over the token budget the cut moves a further block at a time; only
+    when the newest block alone is over it are turns dropped one by one (the newest always stays).
     """
     block = max(window // 2, 1)
     cut = block * -(-max(turn_count - window, 0) // block)  # the window's excess, rounded up to a block
