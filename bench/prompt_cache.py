@@ -23,6 +23,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 TURNS = 30
+# What must be cacheable. Here the uncacheable part is turn 1 (~1,900 tokens), each turn's new message
+# (~175 words of turn context and message, plus ~700 on photo turns) and the one block trim (~2,600):
+# ~11,700 of ~113,000 tokens, so ~90% is the ceiling. 85% leaves room for wording, yet fails a
+# prompt that breaks at each photo turn (~3,000 tokens each) or a window that slides every turn (~70%).
+MIN_STABLE_SHARE = 0.85
 PHOTO_TURNS = (1, 11, 21)  # three photos of the room, spread over the conversation
 # A designer's answer of ~110 words, and a user message of ~25: a conversation that keeps going.
 _REPLY = (
@@ -43,6 +48,7 @@ class TurnCost:
     prompt_tokens: int
     cached_tokens: int
     stable_prefix_tokens: int
+    prefix_kept: bool  # the whole previous prompt up to its new message is this one's start
 
 
 def run(turns: int = TURNS) -> list[TurnCost]:
@@ -98,28 +104,35 @@ def run(turns: int = TURNS) -> list[TurnCost]:
             if "X-Owner-Id" in response.headers:  # minted on the first turn, sent back after
                 headers = {"X-Owner-Id": response.headers["X-Owner-Id"]}
         records = get_media().table.recent_turns(session or "", turns)
-        sent = [_tokens(r.json or {}) for r in fake.requests_for("gemini")]
+        bodies = [r.json or {} for r in fake.requests_for("gemini")]
+    sent = [_tokens(body) for body in bodies]
     costs = []
     for index, record in enumerate(records):
         previous = sent[index - 1] if index else []
+        before_message = _tokens(bodies[index - 1], last=False) if index else []
         costs.append(
             TurnCost(
                 turn=record.index,
                 prompt_tokens=int(record.usage.get("input_tokens", 0)),
                 cached_tokens=int(record.usage.get("cached_tokens", 0)),
                 stable_prefix_tokens=_shared(previous, sent[index]),
+                prefix_kept=bool(index) and _shared(before_message, sent[index]) == len(before_message),
             )
         )
     return costs
 
 
-def _tokens(body: dict[str, Any]) -> list[str]:
-    """The prompt as the fake counts it (``FakeProviderServer._gemini_prompt_tokens``)."""
+def _tokens(body: dict[str, Any], *, last: bool = True) -> list[str]:
+    """The prompt as the fake counts it (``FakeProviderServer._gemini_prompt_tokens``).
+
+    ``last=False`` leaves out the new message: the part the next turn can repeat.
+    """
     from tests.fakes.provider_server import RecordedRequest
 
     request = RecordedRequest(route="gemini", method="POST", path="", query={}, headers={}, json=body)
     tokens = (request.gemini_system() or "").split()
-    for content in request.gemini_contents():
+    contents = request.gemini_contents()
+    for content in contents if last else contents[:-1]:
         for part in content.get("parts") or []:
             if "text" in part:
                 tokens += str(part["text"]).split()

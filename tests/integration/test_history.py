@@ -399,6 +399,7 @@ def test_the_designer_is_told_the_project(
     from shatably.chat import service
 
     seen: list[str] = []
+    instructions: set[str] = set()
     original = service.chat_provider  # type: ignore[attr-defined]
 
     class Recording:
@@ -406,7 +407,9 @@ def test_the_designer_is_told_the_project(
             self.inner = original()
 
         async def chat(self, request: Any) -> Any:
-            seen.append(request.system)
+            # The project travels in the turn's message; the instruction stays the same (cacheable).
+            seen.append(request.message.text)
+            instructions.add(request.system)
             return await self.inner.chat(request)
 
     monkeypatch.setattr(service, "chat_provider", Recording)
@@ -423,6 +426,7 @@ def test_the_designer_is_told_the_project(
         "/chat", json={"message": "and the floor?", "session_id": turn.json()["session_id"]}, headers=ALICE
     )
     assert "Master bedroom" in seen[-1]
+    assert len(instructions) == 1 and "Master bedroom" not in next(iter(instructions))
 
 
 def test_deleting_a_project_removes_what_is_attached_and_nothing_else(

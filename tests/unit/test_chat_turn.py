@@ -123,3 +123,38 @@ def test_an_unknown_style_is_not_passed_on() -> None:
 )
 def test_an_answer_without_usable_structure_is_never_shown_as_json(text: str, shown: str) -> None:
     assert readable_text(text, "en") == shown
+
+
+def _turns(count: int, chars: int = 350) -> list[Any]:
+    from shatably.storage.models import TurnRecord
+
+    # 350 characters a turn at 3.5 characters a token: 100 estimated tokens each.
+    return [
+        TurnRecord(
+            session_id="s",
+            index=i,
+            user_text="u" * (chars // 2),
+            reply="r" * (chars // 2),
+            provider="p",
+            model="m",
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+def test_old_turns_leave_half_a_window_at_a_time_so_the_prefix_holds_between_trims() -> None:
+    from shatably.chat.service import _first_kept
+
+    def first(turn_count: int, budget: int = 10_000) -> int:
+        window = _turns(turn_count)[-20:]  # what recent_turns(session, 20) returns
+        return _first_kept(window, turn_count, 20, budget)[0].index
+
+    # Up to 20 earlier turns all stay; the 21st drops turns 1-10 at once, and the start stays at 11
+    # until 31 turns, then jumps to 21.
+    assert [first(n) for n in (20, 21, 25, 30, 31, 35)] == [1, 11, 11, 11, 21, 21]
+    # The token budget trims in the same blocks: 15 turns of 100 tokens over a 1,000 budget drop
+    # turns 1-10 (not just 1-5), and keep doing so as the conversation grows to 20 turns.
+    assert [first(n, budget=1_000) for n in (15, 17, 20)] == [11, 11, 11]
+    # Only when the newest block alone is over the budget do turns leave one by one (the newest stays).
+    assert first(20, budget=450) == 17
+    assert first(20, budget=50) == 20

@@ -88,37 +88,66 @@ def check_limits(message: str, image_count: int) -> None:
     check_image_count(image_count, settings.max_images_per_turn)
 
 
-def _history(media: MediaStore, owner: str, turns: list[TurnRecord], budget: int) -> tuple[ChatMessage, ...]:
-    """Earlier turns, oldest first, within the token budget (the oldest are dropped, never reordered).
+def _history(
+    media: MediaStore, owner: str, turns: list[TurnRecord], turn_count: int, window: int, budget: int
+) -> tuple[ChatMessage, ...]:
+    """Earlier turns, oldest first, within the turn window and the token budget.
 
-    The photos of the most recent turn that had photos are sent again so the designer still sees
-    the room; older photos are mentioned by id.
+    Gemini's implicit cache (and OpenAI's) serves the part of a prompt that repeats the previous
+    request from its start, so every turn is rendered the same way however old it is (its photos
+    stay with it), and old turns leave half a window at a time (``_first_kept``): the prefix then
+    holds for many turns between trims instead of breaking every turn, as a sliding window would.
     """
-    resend_index = max((t.index for t in turns if t.image_ids), default=None)
-    kept: list[tuple[ChatMessage, ChatMessage]] = []
-    spent = 0
-    for turn in reversed(turns):
-        images: tuple[ImageInput, ...] = ()
-        text = turn.user_text
-        if turn.image_ids and turn.index == resend_index:
-            images = tuple(_stored_input(media, owner, i) for i in turn.image_ids)
-        elif turn.image_ids:
-            text += f"\n[The user shared {len(turn.image_ids)} photo(s) of the room here.]"
-        cost = estimate_tokens(text + turn.reply, len(images))
-        if kept and spent + cost > budget:
-            break
-        spent += cost
-        kept.append((ChatMessage("user", text, images), ChatMessage("model", turn.reply)))
-    dropped = len(turns) - len(kept)
+    kept = _first_kept(turns, turn_count, window, budget)
     messages: list[ChatMessage] = []
-    if dropped or (turns and turns[0].index > 1):
+    if kept and kept[0].index > 1:
         messages.append(
             ChatMessage("user", "[Earlier parts of this conversation were left out to save space.]")
         )
         messages.append(ChatMessage("model", "OK."))
-    for user, model in reversed(kept):
-        messages.extend((user, model))
+    for turn in kept:
+        messages.extend(_rendered(media, owner, turn))
     return tuple(messages)
+
+
+def _turn_cost(turn: TurnRecord) -> int:
+    return estimate_tokens(turn.user_text + turn.reply, len(turn.image_ids))
+
+
+def _first_kept(turns: list[TurnRecord], turn_count: int, window: int, budget: int) -> list[TurnRecord]:
+    """The turns to send: after a cut that moves in blocks of half the window.
+
+    The cut depends only on the turn count and the turns' sizes, so it stays put between trims.
+    With a 20-turn window, turn 22 (21 earlier turns) sends turns 11-21, turns 23-31 send those and
+    theirs, turn 32 sends 21-31. Over the token budget the cut moves a further block at a time; only
+    when the newest block alone is over it are turns dropped one by one (the newest always stays).
+    """
+    block = max(window // 2, 1)
+    cut = block * -(-max(turn_count - window, 0) // block)  # the window's excess, rounded up to a block
+    kept = [t for t in turns if t.index > cut]
+    while kept and sum(map(_turn_cost, kept)) > budget and cut + block < turn_count:
+        cut += block
+        kept = [t for t in turns if t.index > cut]
+    spent = 0
+    for position in range(len(kept) - 1, -1, -1):
+        spent += _turn_cost(kept[position])
+        if spent > budget and position < len(kept) - 1:
+            return kept[position + 1 :]
+    return kept
+
+
+def _rendered(media: MediaStore, owner: str, turn: TurnRecord) -> tuple[ChatMessage, ChatMessage]:
+    """A turn as the model sees it: the same bytes on every later turn."""
+    text = turn.user_text
+    images: list[ImageInput] = []
+    for image_id in turn.image_ids:
+        try:
+            images.append(_stored_input(media, owner, image_id))
+        except ProblemError as error:
+            if error.code != "image_not_found":
+                raise
+            text += "\n[The user shared a photo here that has since been deleted.]"
+    return ChatMessage("user", text, tuple(images)), ChatMessage("model", turn.reply)
 
 
 def _stored_input(media: MediaStore, owner: str, image_id: str) -> ImageInput:
@@ -235,15 +264,21 @@ async def converse(
         override=body.lang,
         photos=len(attachments),
         earlier_room_photo=earlier_photo is not None,
+        project=project_instruction(media, owner),
     )
     new_images = tuple(a.prepared.as_input() for a in attachments)
     if estimate_tokens(body.message, len(new_images)) > settings.history_token_budget:
         raise ProblemError("tokens_exceeded")
     history = _history(
-        media, owner, turns, settings.history_token_budget - estimate_tokens(context + body.message)
+        media,
+        owner,
+        turns,
+        session.turn_count,
+        settings.history_turns_window,
+        settings.history_token_budget - estimate_tokens(context + body.message, len(new_images)),
     )
     request = ChatRequest(
-        system=designer_instruction() + project_instruction(media, owner),
+        system=designer_instruction(),
         history=history,
         message=ChatMessage("user", f"{context}\n\n{body.message}", new_images),
         timeout=max(deadline.remaining() - 1.0, 1.0),
