@@ -245,7 +245,8 @@ def test_a_projects_estimate_is_the_estimator_over_its_rooms_state_grade_and_bud
     status, _, document = estimate_as(ALICE, {"project_id": project["project_id"]})
 
     assert status == 200, document
-    assert document["project_id"] == project["project_id"] and document["room_id"] is None
+    assert document["project_id"] == project["project_id"] and "room_id" not in document  # all rooms
+    assert Estimate.model_validate(document).model_dump(mode="json") == document
     expected = direct(
         {
             "state": "semi_finished",
@@ -285,6 +286,7 @@ def test_a_room_id_narrows_the_estimate_to_that_room(aws: Aws) -> None:
 
     assert status == 200, document
     assert document["room_id"] == bedroom
+    assert Estimate.model_validate(document).model_dump(mode="json") == document
     assert [r["name"] for r in document["rooms"]] == ["Master bedroom"]
     assert {i["room"] for i in document["items"]} <= {"Master bedroom", "All rooms"}
     # One room is not weighed against the whole flat's budget.

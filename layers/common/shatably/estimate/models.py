@@ -457,5 +457,6 @@ class Estimate(_Model):
     schedule: Schedule
     budget: BudgetFit | None = None
     assumptions: list[str]  # in the request's language
-    project_id: str | None = None  # the project estimated, when the request named one
-    room_id: str | None = None
+    # The project (and room) estimated; absent when the request named none, so that answer is as it was.
+    project_id: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    room_id: str | None = Field(default=None, exclude_if=lambda v: v is None)

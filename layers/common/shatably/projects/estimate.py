@@ -35,7 +35,8 @@ def answer(
     *,
     as_csv: bool,
 ) -> bytes:
-    """``POST /estimate``'s answer for the caller's project (and room), carrying their ids.
+    """``POST /estimate``'s answer for the caller's project (and room), carrying their ids (the
+    answer model's own JSON).
     Someone else's project is ``project_not_found``; a room not in it ``room_not_found``."""
     from pydantic_core import to_json
 
@@ -47,5 +48,7 @@ def answer(
     record = owned_room(media, owner, project_id, room_id)
     job = project_job(record.spec, room_id, sent) | {"project_id": project_id, "room_id": room_id}
     document = estimate_document(validate(EstimateRequest, job))
-    document |= {"project_id": project_id, "room_id": room_id}
+    document["project_id"] = project_id  # as Estimate sends them: room_id only when given
+    if room_id is not None:
+        document["room_id"] = room_id
     return to_csv(document) if as_csv else to_json(document)
