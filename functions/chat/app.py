@@ -16,6 +16,7 @@ from shatably.chat import service as chat
 from shatably.chat.models import ChatInput, ChatResponse, SessionView
 from shatably.errors import ProblemError
 from shatably.images import content_hash
+from shatably.settings import get_settings
 from shatably.storage.media import get_media
 from shatably.web.accept import prefers_csv
 from shatably.web.bodies import (
@@ -27,7 +28,7 @@ from shatably.web.bodies import (
     read_json,
     validate,
 )
-from shatably.web.deps import CurrentCall, CurrentOwner
+from shatably.web.deps import CurrentCall, CurrentOwner, resolve_owner
 from shatably.web.entry import TEXT_MIME_TYPES, lambda_entry
 from shatably.web.factory import create_app
 from shatably.web.openapi import call_headers, json_or_multipart, link, linked, problems
@@ -148,14 +149,14 @@ ESTIMATE_RESPONSES: dict[int | str, dict[str, Any]] = {
             "text/csv": {"schema": {"type": "string"}},
         },
     },
-    **problems(400, 413, 415, 422),
+    **problems(400, 404, 413, 415, 422, 503),
 }
 
 
 @router.post(
     "/estimate",
     tags=["estimate"],
-    summary="Finishing quantities and costs for a flat or its rooms (no model call)",
+    summary="Finishing quantities and costs for a flat, its rooms, or a project (no model call)",
     operation_id="estimate",
     openapi_extra={
         "requestBody": {
@@ -168,13 +169,25 @@ ESTIMATE_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def estimate(request: Request) -> Response:
     # Imported here: the estimator stays out of the chat function's cold start until it is used.
     from shatably.estimate.export import CSV_MEDIA_TYPE
-    from shatably.estimate.models import EstimateRequest
+    from shatably.estimate.models import EstimateRequest, EstimateScope
     from shatably.estimate.service import answer
 
     if "json" not in request.headers.get("content-type", "application/json").lower():
         raise ProblemError("unsupported_media_type", detail="Send application/json.")
     as_csv = prefers_csv(request.headers.get("accept", ""))
-    body = answer(parse_json(await request.body(), EstimateRequest), as_csv=as_csv)
+    raw = await request.body()
+    scope = parse_json(raw, EstimateScope)
+    if scope.project_id is None:
+        if get_settings().auth_enabled:
+            await resolve_owner(request, Response())  # behind the authorizer like every owner route
+        body = answer(parse_json(raw, EstimateRequest), as_csv=as_csv)
+    else:
+        # Only an estimate about a project reads anyone's data, so only it needs the owner.
+        from shatably.projects.estimate import answer as project_answer
+
+        owner = await resolve_owner(request, Response())  # a minted id owns no project: no header
+        sent = scope.model_extra or {}
+        body = project_answer(get_media(), owner.key, scope.project_id, scope.room_id, sent, as_csv=as_csv)
     if as_csv:
         disposition = {"Content-Disposition": 'attachment; filename="estimate.csv"'}
         return Response(body, media_type=CSV_MEDIA_TYPE, headers=disposition)

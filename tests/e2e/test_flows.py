@@ -200,3 +200,30 @@ def test_estimate_over_real_sockets_as_json_and_as_csv(gateway: RunningGateway) 
     )
     assert status == 422 and headers["content-type"] == "application/problem+json"
     assert json.loads(body)["errors"][0]["field"] == "apartment_area_m2"
+
+
+def test_a_projects_estimate_over_real_sockets_is_its_owners_only(gateway: RunningGateway) -> None:
+    home = {
+        "name": "Home",
+        "state": "plastered",
+        "grade": "super_lux",
+        "rooms": [
+            {"name": "Hall", "type": "reception", "length_m": 5, "width_m": 4},
+            {"name": "Bath", "type": "bathroom", "area_m2": 4},
+        ],
+    }
+    owner = {OWNER: f"anon-{uuid.uuid4().hex}"}
+    status, _, project = post_json(gateway.url, "/projects", home, owner)
+    assert status == 201, project
+    bath = project["rooms"][1]["id"]
+
+    status, _, estimate = post_json(
+        gateway.url, "/estimate", {"project_id": project["project_id"], "room_id": bath}, owner
+    )
+    assert status == 200, estimate
+    assert (estimate["project_id"], estimate["room_id"]) == (project["project_id"], bath)
+    assert [room["name"] for room in estimate["rooms"]] == ["Bath"]
+    assert estimate["state"] == "plastered"
+
+    status, _, problem = post_json(gateway.url, "/estimate", {"project_id": project["project_id"]})
+    assert (status, problem["code"]) == (404, "project_not_found")  # a new caller owns nothing

@@ -627,6 +627,9 @@ ROUTES = [
     ("history", "POST", f"/projects/{'a' * 32}/export", None),
     ("history", "DELETE", "/me", None),
     ("history", "POST", "/me/claim", None),
+    # With auth on, estimates sit behind the authorizer too: one may read the caller's project.
+    ("chat", "POST", "/estimate", {"state": "bare", "apartment_area_m2": 100}),
+    ("chat", "POST", "/estimate", {"project_id": "a" * 32}),
 ]
 
 
@@ -732,3 +735,24 @@ def test_signed_in_users_cannot_reach_each_others_sessions_jobs_or_images(authed
             continue
         status, _, problem = authed(function, rest_event(method, path, body=body, authorizer=alice))
         assert status == 404 and problem["code"].endswith("_not_found"), (path, problem)
+
+
+def test_a_signed_in_users_project_estimate_is_theirs_alone(authed: Lambdas) -> None:
+    alice, bob = lambda_authorizer("user-alice"), lambda_authorizer("user-bob")
+    home = {
+        "name": "Home",
+        "state": "plastered",
+        "rooms": [{"name": "Hall", "type": "reception", "area_m2": 20}],
+    }
+    status, _, project = authed("history", rest_event("POST", "/projects", body=home, authorizer=bob))
+    assert status == 201, project
+    ask = {"project_id": project["project_id"]}
+
+    status, _, estimate = authed("chat", rest_event("POST", "/estimate", body=ask, authorizer=bob))
+    assert status == 200 and estimate["project_id"] == project["project_id"], estimate
+    assert [room["name"] for room in estimate["rooms"]] == ["Hall"]
+    # Alice's token finds nothing, whatever X-Owner-Id she adds.
+    status, _, problem = authed(
+        "chat", rest_event("POST", "/estimate", body=ask, headers={OWNER: anon()}, authorizer=alice)
+    )
+    assert (status, problem["code"]) == (404, "project_not_found")

@@ -17,6 +17,8 @@ from shatably.estimate.models import Estimate
 from tests.integration.conftest import BUCKET, Aws, load_app
 from tests.integration.test_handlers import rest_event
 from tests.support.lambda_context import FakeContext
+from tests.support.rest_events import invoke
+from tests.support.rest_events import rest_event as support_event
 
 RECEPTION = {
     "state": "plastered",
@@ -195,3 +197,212 @@ def test_the_chat_functions_cold_start_does_not_load_the_estimator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+# ------------------------------------------------------------------------------- about a project
+
+ALICE = {"X-Owner-Id": "anon-alice-0000000000000000"}
+BOB = {"X-Owner-Id": "anon-bob-00000000000000000000"}
+RECEPTION_ROOM = {
+    "name": "Reception",
+    "type": "reception",
+    "length_m": 6,
+    "width_m": 4.5,
+    "floor": "porcelain",
+}
+BEDROOM = {"name": "Master bedroom", "type": "bedroom", "length_m": 4, "width_m": 3.6, "walls": "paint"}
+HOME = {
+    "name": "شقة التجمع",
+    "state": "semi_finished",
+    "grade": "super_lux",
+    "budget_egp": 400_000,
+    "rooms": [RECEPTION_ROOM, BEDROOM],
+}
+
+
+def create_project(owner: dict[str, str], spec: dict[str, Any] = HOME) -> dict[str, Any]:
+    status, _, project = invoke(
+        load_app("history").handler, support_event("POST", "/projects", body=spec, headers=owner)
+    )
+    assert status == 201, project
+    return dict(project)
+
+
+def estimate_as(owner: dict[str, str] | None, body: Any) -> tuple[int, dict[str, str], Any]:
+    return invoke(load_app("chat").handler, support_event("POST", "/estimate", body=body, headers=owner))
+
+
+def direct(job: dict[str, Any]) -> dict[str, Any]:
+    """What the estimator answers for ``job`` sent in full, with no project."""
+    status, _, document = estimate_as(None, job)
+    assert status == 200, document
+    return dict(document)
+
+
+def test_a_projects_estimate_is_the_estimator_over_its_rooms_state_grade_and_budget(aws: Aws) -> None:
+    project = create_project(ALICE)
+
+    status, _, document = estimate_as(ALICE, {"project_id": project["project_id"]})
+
+    assert status == 200, document
+    assert document["project_id"] == project["project_id"] and "room_id" not in document  # all rooms
+    assert Estimate.model_validate(document).model_dump(mode="json") == document
+    expected = direct(
+        {
+            "state": "semi_finished",
+            "grade": "super_lux",
+            "budget_egp": 400_000,
+            "rooms": [RECEPTION_ROOM, BEDROOM],
+        }
+    )
+    assert document["items"] == expected["items"] and document["items"]
+    assert document["total_egp"] == expected["total_egp"]
+    assert document["budget"] == expected["budget"] and document["budget"] is not None
+    assert [r["name"] for r in document["rooms"]] == ["Reception", "Master bedroom"]
+    # The same as the project's page shows.
+    _, _, page = invoke(
+        load_app("history").handler, support_event("GET", f"/projects/{project['project_id']}", headers=ALICE)
+    )
+    assert page["estimate"]["total_egp"] == document["total_egp"]
+    # And as CSV for Excel, like any estimate.
+    status, headers, sheet = invoke(
+        load_app("chat").handler,
+        support_event(
+            "POST",
+            "/estimate",
+            body={"project_id": project["project_id"]},
+            headers={**ALICE, "accept": "text/csv"},
+        ),
+    )
+    assert status == 200 and headers["content-type"] == "text/csv; charset=utf-8"
+    assert "Master bedroom" in sheet
+
+
+def test_a_room_id_narrows_the_estimate_to_that_room(aws: Aws) -> None:
+    project = create_project(ALICE)
+    bedroom = project["rooms"][1]["id"]
+
+    status, _, document = estimate_as(ALICE, {"project_id": project["project_id"], "room_id": bedroom})
+
+    assert status == 200, document
+    assert document["room_id"] == bedroom
+    assert Estimate.model_validate(document).model_dump(mode="json") == document
+    assert [r["name"] for r in document["rooms"]] == ["Master bedroom"]
+    assert {i["room"] for i in document["items"]} <= {"Master bedroom", "All rooms"}
+    # One room is not weighed against the whole flat's budget.
+    expected = direct({"state": "semi_finished", "grade": "super_lux", "rooms": [BEDROOM]})
+    assert document["items"] == expected["items"] and document["budget"] is None
+
+
+def test_fields_sent_with_the_project_win_over_the_projects(aws: Aws) -> None:
+    project = create_project(ALICE)
+    hall = {"name": "Hall", "type": "reception", "area_m2": 20}
+
+    status, _, document = estimate_as(
+        ALICE,
+        {
+            "project_id": project["project_id"],
+            "state": "bare",
+            "grade": "lux",
+            "lang": "ar",
+            "budget_egp": 50_000,
+        },
+    )
+    assert status == 200, document
+    assert (document["state"], document["grade"], document["lang"]) == ("bare", "lux", "ar")
+    expected = direct(
+        {
+            "state": "bare",
+            "grade": "lux",
+            "lang": "ar",
+            "budget_egp": 50_000,
+            "rooms": [RECEPTION_ROOM, BEDROOM],
+        }
+    )
+    assert document["items"] == expected["items"] and document["budget"] == expected["budget"]
+    assert any(i["key"] == "plaster" for i in document["items"])  # bare brick is plastered first
+
+    # Rooms sent replace the project's; its state and grade still fill in.
+    status, _, document = estimate_as(ALICE, {"project_id": project["project_id"], "rooms": [hall]})
+    assert status == 200, document
+    assert [r["name"] for r in document["rooms"]] == ["Hall"]
+    assert (
+        document["items"]
+        == direct({"state": "semi_finished", "budget_egp": 400_000, "rooms": [hall]})["items"]
+    )
+
+
+def test_someone_elses_or_an_unknown_project_or_room_is_404(aws: Aws) -> None:
+    project = create_project(ALICE)
+    other = create_project(ALICE, {"name": "Other", "rooms": [{"name": "Study", "type": "home_office"}]})
+    pid = project["project_id"]
+
+    cases = [
+        (BOB, {"project_id": pid}, "project_not_found"),
+        (ALICE, {"project_id": "f" * 32}, "project_not_found"),
+        (ALICE, {"project_id": "not-an-id"}, "project_not_found"),
+        (None, {"project_id": pid}, "project_not_found"),  # a new anonymous caller owns nothing
+        (ALICE, {"project_id": pid, "room_id": other["rooms"][0]["id"]}, "room_not_found"),
+        (BOB, {"project_id": pid, "room_id": project["rooms"][0]["id"]}, "project_not_found"),
+    ]
+    for owner, body, code in cases:
+        status, headers, problem = estimate_as(owner, body)
+        assert (status, problem["code"]) == (404, code), (owner, body)
+        assert headers["content-type"] == "application/problem+json"
+        assert "total_egp" not in problem
+
+    status, _, problem = estimate_as(ALICE, {**RECEPTION, "room_id": project["rooms"][0]["id"]})
+    assert status == 422 and problem["errors"][0]["message"].endswith(
+        "room_id needs the project_id it belongs to"
+    )
+
+
+def test_a_project_without_a_state_asks_for_one(aws: Aws) -> None:
+    project = create_project(ALICE, {"name": "Later", "rooms": [RECEPTION_ROOM]})
+
+    status, _, problem = estimate_as(ALICE, {"project_id": project["project_id"]})
+    assert status == 422 and problem["errors"][0]["field"] == "state"
+
+    status, _, document = estimate_as(ALICE, {"project_id": project["project_id"], "state": "finished"})
+    assert status == 200 and document["state"] == "finished"
+
+
+def test_without_a_project_the_answer_is_the_same_for_anyone_and_needs_no_owner(aws: Aws) -> None:
+    create_project(ALICE)
+    anonymous = post(RECEPTION)
+    as_alice = post(RECEPTION, ALICE)
+
+    assert anonymous["statusCode"] == as_alice["statusCode"] == 200
+    assert anonymous["body"] == as_alice["body"]
+    assert not any(k.lower() == "x-owner-id" for k in anonymous["headers"])  # no identity minted
+    assert "project_id" not in json.loads(anonymous["body"])
+
+
+def test_estimating_without_a_project_does_not_load_the_projects_code() -> None:
+    probe = (
+        "import sys, functions.chat.app as chat; "
+        "from tests.support.lambda_context import FakeContext; "
+        "from tests.support.rest_events import rest_event; "
+        "body = {'state': 'plastered', 'rooms': [{'name': 'Hall', 'type': 'reception', 'area_m2': 20}]}; "
+        "status = chat.handler(rest_event('POST', '/estimate', body=body), FakeContext())['statusCode']; "
+        "print(status, sorted(m for m in sys.modules if m.startswith('shatably.projects')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "200 []"
+
+
+def test_the_openapi_document_describes_estimating_a_project(aws: Aws) -> None:
+    from fastapi.testclient import TestClient
+
+    document = TestClient(load_app("chat").app).get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    request = schemas["EstimateRequest"]["properties"]
+    assert "GET /projects" in request["project_id"]["description"]
+    assert "project_id" in request["room_id"]["description"]
+    assert "project" in request["state"]["description"]
+    assert {"project_id", "room_id"} <= set(schemas["Estimate"]["properties"])
+    operation = document["paths"]["/estimate"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/EstimateRequest"
+    )
+    assert "404" in operation["responses"]

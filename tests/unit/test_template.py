@@ -62,12 +62,12 @@ ROUTES = {
         ("POST", "/me/claim"),
     },
 }
-# POST /estimate reads nothing of anyone's and costs no model call: public like the catalogue.
+# Public: they read nothing of anyone's. POST /estimate may read the caller's project, so with auth
+# on it needs a token like every owner route (without auth it stays open to anyone).
 PUBLIC_ROUTES = {
     ("GET", "/health"),
     ("GET", "/styles"),
     ("GET", "/styles/{style_id}/preview"),
-    ("POST", "/estimate"),
 }
 GATEWAY_LIMIT_SECONDS = 29
 SERVICE_NAMES = {

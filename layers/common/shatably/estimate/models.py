@@ -330,10 +330,20 @@ class Room(_Model):
         return self
 
 
-class EstimateRequest(_Model):
-    """A finishing job: rooms, or a flat's area to split into typical rooms."""
+class EstimateScope(BaseModel):
+    """What an estimate request says it is about, read before the job: with a project, the job's
+    missing parts come from the project (the rest of the body is kept as sent, in ``model_extra``)."""
 
-    state: State
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    project_id: str | None = None
+    room_id: str | None = None
+
+
+class EstimateRequest(_Model):
+    """A finishing job: rooms, or a flat's area to split into typical rooms; or a project's."""
+
+    state: State = Field(description="Required unless the project_id's project has one")
     grade: Grade = "super_lux"
     budget_egp: Annotated[int, Field(gt=0, le=MAX_BUDGET_EGP)] | None = None
     lang: Lang = "en"
@@ -341,9 +351,19 @@ class EstimateRequest(_Model):
     apartment_area_m2: Annotated[float, Field(ge=MIN_APARTMENT_M2, le=MAX_APARTMENT_M2)] | None = None
     bedrooms: Annotated[int, Field(ge=0, le=8)] | None = None
     bathrooms: Annotated[int, Field(ge=1, le=6)] | None = None
+    project_id: str | None = Field(
+        default=None,
+        description="Estimate one of the caller's projects (GET /projects): its rooms, state, grade and "
+        "budget_egp fill what the request leaves out; what the request sends wins",
+    )
+    room_id: str | None = Field(
+        default=None, description="Only this room of the project (with project_id); the budget is not applied"
+    )
 
     @model_validator(mode="after")
     def _rooms_or_area(self) -> EstimateRequest:
+        if self.room_id is not None and self.project_id is None:
+            raise ValueError("room_id needs the project_id it belongs to")
         if (self.rooms is None) == (self.apartment_area_m2 is None):
             raise ValueError("give either rooms or apartment_area_m2")
         if self.rooms is not None and (self.bedrooms is not None or self.bathrooms is not None):
@@ -437,3 +457,6 @@ class Estimate(_Model):
     schedule: Schedule
     budget: BudgetFit | None = None
     assumptions: list[str]  # in the request's language
+    # The project (and room) estimated; absent when the request named none, so that answer is as it was.
+    project_id: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    room_id: str | None = Field(default=None, exclude_if=lambda v: v is None)

@@ -20,15 +20,21 @@ def owned(media: MediaStore, owner: str, project_id: str) -> ProjectRecord:
     return record
 
 
+def owned_room(media: MediaStore, owner: str, project_id: str, room_id: str | None) -> ProjectRecord:
+    """The caller's project, once ``room_id`` (if given) is one of its rooms."""
+    record = owned(media, owner, project_id)
+    if room_id is not None and room_id not in {r["id"] for r in record.spec.get("rooms", [])}:
+        raise ProblemError("room_not_found")
+    return record
+
+
 def attach(media: MediaStore, owner: str, project_id: str | None, room_id: str | None) -> MediaStore:
     """``media`` that files what it stores under the project and room, once both are the caller's."""
     if project_id is None:
         if room_id is not None:
             raise ProblemError("validation_failed", detail="room_id: needs the project_id it belongs to")
         return media
-    record = owned(media, owner, project_id)
-    if room_id is not None and room_id not in {r["id"] for r in record.spec.get("rooms", [])}:
-        raise ProblemError("room_not_found")
+    owned_room(media, owner, project_id, room_id)
     return media.for_project(project_id, room_id)
 
 

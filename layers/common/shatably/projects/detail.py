@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from shatably.history.lists import image_kind
 from shatably.projects.attach import owned
+from shatably.projects.estimate import project_job
 from shatably.projects.models import ProjectDetail, RoomDetail
 from shatably.projects.service import view
 from shatably.storage.media import MediaStore
@@ -66,24 +67,15 @@ def project_estimate(record: ProjectRecord, lang: Lang = "en") -> tuple[dict[str
     """The estimator over every room of the project (``POST /estimate``'s answer), or why there is
     none yet. Loaded here only: reading a project without a state never imports the estimator."""
     spec = record.spec
-    rooms = [{k: v for k, v in r.items() if k != "id"} for r in spec.get("rooms", [])]
-    if "state" not in spec or not (rooms or "area_m2" in spec):
+    if "state" not in spec or not (spec.get("rooms") or "area_m2" in spec):
         return None, "Give the flat's state and its rooms (or its area) for an estimate."
     from pydantic import ValidationError
 
     from shatably.estimate.models import EstimateRequest
     from shatably.estimate.service import estimate_document
 
-    job: dict[str, Any] = {"state": spec["state"], "lang": lang}
-    for name in ("grade", "budget_egp"):
-        if name in spec:
-            job[name] = spec[name]
-    if rooms:
-        job["rooms"] = rooms
-    else:
-        job["apartment_area_m2"] = spec["area_m2"]
     try:
-        request = EstimateRequest.model_validate(job)
+        request = EstimateRequest.model_validate(project_job(spec, None, {"lang": lang}))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
