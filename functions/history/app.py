@@ -60,11 +60,16 @@ def _body(schema: str) -> dict[str, object]:
     }
 
 
-def _send(model: object, status: int = 200) -> Response:
+def _send(model: object, owner: Owner, status: int = 200) -> Response:
+    """The model as JSON. A Response returned directly skips the headers that dependencies set,
+    so an anonymous id minted by this request is sent here, or the caller could never use it."""
     from pydantic import BaseModel
 
     assert isinstance(model, BaseModel)
-    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
+    headers = {OWNER_HEADER: owner.id} if owner.issued else None
+    return Response(
+        model.model_dump_json(), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def _accepted(job_id: str, response: Response) -> JSONResponse:
@@ -216,7 +221,7 @@ async def create_project(request: Request, owner: CurrentOwner) -> Response:
     from shatably.projects.models import ProjectInput
 
     body = await read_json(request, ProjectInput)
-    return _send(projects.create(get_media(), owner.key, body), 201)
+    return _send(projects.create(get_media(), owner.key, body), owner, 201)
 
 
 @router.get(
@@ -241,7 +246,7 @@ async def create_project(request: Request, owner: CurrentOwner) -> Response:
 async def list_projects(owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     from shatably.projects import service as projects
 
-    return _send(projects.listing(get_media(), owner.key, limit=limit, cursor=cursor))
+    return _send(projects.listing(get_media(), owner.key, limit=limit, cursor=cursor), owner)
 
 
 @router.get(
@@ -254,7 +259,7 @@ async def list_projects(owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, curso
 async def get_project(project_id: str, owner: CurrentOwner, lang: Literal["ar", "en"] = "en") -> Response:
     from shatably.projects.detail import detail
 
-    return _send(detail(get_media(), owner.key, project_id, lang))
+    return _send(detail(get_media(), owner.key, project_id, lang), owner)
 
 
 @router.patch(
@@ -275,7 +280,7 @@ async def update_project(project_id: str, request: Request, owner: CurrentOwner)
     media = get_media()
     record = owned(media, owner.key, project_id)  # someone else's project is a 404 whatever the body
     body = await read_json(request, ProjectPatch)
-    return _send(projects.patch(media, record, body))
+    return _send(projects.patch(media, record, body), owner)
 
 
 @router.delete(

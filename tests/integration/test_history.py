@@ -599,3 +599,14 @@ def test_a_signed_in_user_claims_their_anonymous_work_once(
     assert status == 409 and other["code"] == "claim_conflict"
     status, _, missing = invoke(history, rest_event("POST", "/me/claim", authorizer=alice))
     assert status == 422 and missing["code"] == "validation_failed"  # which anonymous id?
+
+
+def test_a_first_time_caller_gets_the_owner_id_of_the_project_they_made(apps: dict[str, TestClient]) -> None:
+    # No X-Owner-Id yet: the id minted for this request must come back, or the project is orphaned.
+    created = apps["history"].post("/projects", json=HOME)
+    assert created.status_code == 201, created.text
+    minted = created.headers.get(OWNER)
+    assert minted and minted.startswith("anon-")
+    again = apps["history"].get(f"/projects/{created.json()['project_id']}", headers={OWNER: minted})
+    assert again.status_code == 200 and again.json()["name"] == HOME["name"]
+    assert apps["history"].get("/projects").headers.get(OWNER, "").startswith("anon-")
