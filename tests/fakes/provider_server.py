@@ -797,14 +797,18 @@ class FakeProviderServer:
     def _openai_refusal(reply: Reply) -> Response:
         return JSONResponse(reply.body, status_code=reply.status, headers=_OPENAI_HEADERS | reply.headers)
 
-    async def _images_generate(self, request: Request) -> Response:
+    async def _openai_json(
+        self, request: Request, route: RouteName
+    ) -> tuple[dict[str, Any], Response | None]:
+        """An OpenAI JSON request: its body (``{}`` when it is not JSON), recorded, and the 401 a
+        missing key gets, if any."""
         try:
             body = json.loads(await request.body() or b"{}")
         except json.JSONDecodeError:
             body = {}
         self._record(
             RecordedRequest(
-                route="images_generate",
+                route=route,
                 method=request.method,
                 path=request.url.path,
                 query=dict(request.query_params),
@@ -813,7 +817,11 @@ class FakeProviderServer:
                 model=body.get("model"),
             )
         )
-        if (denied := self._openai_unauthorized(request)) is not None:
+        return body, self._openai_unauthorized(request)
+
+    async def _images_generate(self, request: Request) -> Response:
+        body, denied = await self._openai_json(request, "images_generate")
+        if denied is not None:
             return denied
         if (refusal := _first(rule(body, []) for rule in models.IMAGES_GENERATE_RULES)) is not None:
             return self._openai_refusal(refusal)
@@ -902,22 +910,8 @@ class FakeProviderServer:
         }
 
     async def _chat_completions(self, request: Request) -> Response:
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError:
-            body = {}
-        self._record(
-            RecordedRequest(
-                route="chat_completions",
-                method=request.method,
-                path=request.url.path,
-                query=dict(request.query_params),
-                headers=self._headers(request),
-                json=body,
-                model=body.get("model"),
-            )
-        )
-        if (denied := self._openai_unauthorized(request)) is not None:
+        body, denied = await self._openai_json(request, "chat_completions")
+        if denied is not None:
             return denied
         if (refusal := _first(rule(body) for rule in models.CHAT_RULES)) is not None:
             return self._openai_refusal(refusal)
@@ -927,22 +921,8 @@ class FakeProviderServer:
         return self._finish(reply, self._chat_answer(body, reply), openai=True)
 
     async def _responses(self, request: Request) -> Response:
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError:
-            body = {}
-        self._record(
-            RecordedRequest(
-                route="responses",
-                method=request.method,
-                path=request.url.path,
-                query=dict(request.query_params),
-                headers=self._headers(request),
-                json=body,
-                model=body.get("model"),
-            )
-        )
-        if (denied := self._openai_unauthorized(request)) is not None:
+        body, denied = await self._openai_json(request, "responses")
+        if denied is not None:
             return denied
         effort = (body.get("reasoning") or {}).get("effort")
         as_chat = {"model": body.get("model")} | ({"reasoning_effort": effort} if effort else {})
