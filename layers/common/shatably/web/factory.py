@@ -56,6 +56,10 @@ def create_app(
         # so FastAPI's native OpenTelemetry never has a provider; switched off, it stops asking
         # the global providers on every request (~8 µs each).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # The function's routes are the app's own: an included router is matched through a
+        # per-request route context (FastAPI ≥ 0.16x), which costs every request for nothing
+        # here (no prefix, no router-level dependencies).
+        routes=[route for router in routers for route in router.routes],
     )
     install_problem_handlers(app)
     # Added first, so it sits inside CORS: 413s and 500s still carry CORS headers.
@@ -74,7 +78,5 @@ def create_app(
     async def health() -> dict[str, str]:
         return {"status": "ok", "function": function}
 
-    for router in routers:
-        app.include_router(router)
     install_openapi(app, extra_models, lazy_models)
     return app
