@@ -151,8 +151,51 @@ def child(iterations: int, warmup: int) -> dict[str, Any]:
             _loop({"candidate": chat_handler, "baseline": echo}, events, warmup, blocks=2)
             timings = _loop({"candidate": chat_handler, "baseline": echo}, events, iterations)
             rows[label] = {k: Timing.of(v).__dict__ for k, v in timings.items()}
+        rows.update(_estimate_parts(chat_handler, echo, estimates, warmup, iterations))
     rows["sessions"] = len(installed.table.sessions)
     return rows
+
+
+def _estimate_parts(
+    chat_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+    echo: Callable[[dict[str, Any], Any], dict[str, Any]],
+    events: list[dict[str, Any]],
+    warmup: int,
+    iterations: int,
+) -> dict[str, Any]:
+    """Where ``POST /estimate``'s time goes, against the same echo: the route with its bill already
+    made (what the chat app's stack costs for this request and response), and the estimator alone
+    (parse, compute, JSON; no HTTP)."""
+    from shatably.estimate import service
+    from shatably.estimate.models import EstimateRequest
+    from shatably.web.bodies import parse_json
+
+    def estimator_alone(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        body = service.answer(parse_json(event["body"].encode(), EstimateRequest), as_csv=False)
+        return {"statusCode": 200, "body": body}
+
+    made: bytes = estimator_alone(events[0], None)["body"]
+    real_answer = service.answer
+    parts: dict[str, Any] = {}
+    try:
+
+        def made_already(request: EstimateRequest, *, as_csv: bool) -> bytes:
+            return made  # the route's own work, minus the bill
+
+        service.answer = made_already
+        from tests.support.lambda_context import FakeContext
+
+        floor = chat_handler(events[1], FakeContext())
+        assert floor["statusCode"] == 200 and floor["body"] == made.decode(), floor["body"][:300]
+        for label, candidate in (("estimate_stack", chat_handler), ("estimate_alone", estimator_alone)):
+            if label == "estimate_alone":
+                service.answer = real_answer
+            _loop({"candidate": candidate, "baseline": echo}, events, warmup, blocks=2)
+            timings = _loop({"candidate": candidate, "baseline": echo}, events, iterations)
+            parts[label] = {k: Timing.of(v).__dict__ for k, v in timings.items()}
+    finally:
+        service.answer = real_answer
+    return parts
 
 
 def measure(iterations: int = 2000, warmup: int = 200) -> list[WarmRow]:
@@ -193,6 +236,9 @@ def measure(iterations: int = 2000, warmup: int = 200) -> list[WarmRow]:
             "chat: POST /estimate, a reception and a bathroom, a new job each call",
             ESTIMATE_BUDGET,
         ),
+        # Informational, the two halves of the row above (issue 15's budget: see the README).
+        "estimate_stack": ("chat: POST /estimate with its bill already made (the app's stack; info)", None),
+        "estimate_alone": ("estimator alone: parse, compute, JSON, no HTTP (info)", None),
     }
     return [
         WarmRow(
