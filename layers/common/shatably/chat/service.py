@@ -336,6 +336,8 @@ async def converse(
     updated = session.model_copy(update={"turn_count": turn.index, "updated_at": now(), "lang": lang})
     listed(updated, turn, [*(a.record for a in attachments), *drawn])
     media.table.append_turn(updated, turn)
+    # A turn of an existing conversation cannot land once it is erased (its count is gone); a new one can.
+    media.kept(owner, lambda: media.table.delete_session(session.session_id))
     count("ChatTurns", provider=result.provider, lang=lang)
     if changes:
         count("PlanAmended", fields=str(len(changes)))
