@@ -159,6 +159,26 @@ def test_amending_the_floor_changes_that_surface_and_the_estimate(chat_client: T
     assert session["plan"] == after and session["turns"][-1]["plan"] == after
 
 
+def test_a_reloaded_conversation_shows_what_each_turn_changed(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "الصالة 4 في 5، الشقة محارة، بورسلين 60x60"})
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+    answers = [first.json()]
+    for message in ("خلي الأرضية باركيه", "شكراً"):
+        answer = chat_client.post("/chat", json={"message": message, "session_id": session_id}, headers=owner)
+        answers.append(answer.json())
+
+    turns = chat_client.get(f"/chat/sessions/{session_id}", headers=owner).json()["turns"]
+    # The same changes POST /chat answered, turn by turn: the new plan, the floor, nothing.
+    assert [t["changes"] for t in turns] == [a["changes"] for a in answers]
+    amended = turns[1]["changes"]
+    assert [(c["field"], c["room"], c["after"]) for c in amended] == [("floor", "صالة", {"type": "parquet"})]
+    assert turns[2]["changes"] == []
+
+    schema = chat_client.get("/openapi.json").json()["components"]["schemas"]
+    assert schema["TurnView"]["properties"]["changes"]["items"] == {"$ref": "#/components/schemas/Change"}
+
+
 def test_a_turn_that_changes_nothing_keeps_the_plan(chat_client: TestClient) -> None:
     first = chat_client.post("/chat", json={"message": "الصالة 4 في 5 محارة"})
     owner = {OWNER: first.headers[OWNER]}

@@ -693,6 +693,7 @@ def session_view(media: MediaStore, owner: str, session_id: str) -> SessionView:
                 attachments=views(t.image_ids),
                 response=t.reply,
                 plan=t.plan,
+                changes=(t.outcome or {}).get("changes", []),
                 images=views(t.images_out),
                 job_ids=t.job_ids,
                 provider=t.provider,
