@@ -711,7 +711,7 @@ def test_requests_in_flight_when_the_owner_is_erased_store_nothing_after_it(
     again = apps["chat"].post(
         "/chat", json={"message": "draw me a modern reception", "session_id": session}, headers=ALICE
     )
-    assert again.status_code == 409, again.text
+    assert again.status_code == 409 and again.json()["code"] == "owner_erased", again.text
     assert_only_counters_and_marker_left(aws, owner)
 
 

@@ -350,9 +350,14 @@ async def converse(
     )
     updated = session.model_copy(update={"turn_count": turn.index, "updated_at": now(), "lang": lang})
     listed(updated, turn, [*(a.record for a in attachments), *drawn])
-    media.table.append_turn(updated, turn)
-    # A turn of an existing conversation cannot land once it is erased (its count is gone); a new one can.
-    media.kept(owner, lambda: media.table.delete_session(session.session_id))
+    try:
+        media.table.append_turn(updated, turn)
+    except ProblemError as problem:
+        # A turn of an existing conversation cannot land once it is erased (its count is gone).
+        if problem.code == "conversation_conflict" and media.table.erased_since(owner, media.started_ms):
+            raise ProblemError("owner_erased") from problem
+        raise
+    media.kept(owner, lambda: media.table.delete_session(session.session_id))  # a new one can
     count("ChatTurns", provider=result.provider, lang=lang)
     if changes:
         count("PlanAmended", fields=str(len(changes)))
