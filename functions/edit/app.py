@@ -152,7 +152,7 @@ async def _edit_input(request: Request, media: MediaStore, owner: str) -> _EditC
     responses={
         **EDITED,
         **accepted(GetJob=JOB_LINK),
-        **problems(400, 404, 413, 415, 422, 429, 502, 503, 504),
+        **problems(400, 404, 409, 413, 415, 422, 429, 502, 503, 504),
     },
 )
 async def edit_photo(

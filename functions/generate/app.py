@@ -62,7 +62,7 @@ GENERATED = linked(
     responses={
         **GENERATED,
         **accepted(GetJob=JOB_LINK),
-        **problems(400, 404, 413, 422, 429, 502, 503, 504),
+        **problems(400, 404, 409, 413, 422, 429, 502, 503, 504),
     },
 )
 async def generate_image(

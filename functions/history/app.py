@@ -213,7 +213,7 @@ async def list_jobs(
     openapi_extra=_body("ProjectInput"),
     responses={
         201: _json("ProjectView", "The project, with its rooms' ids", **PROJECT_LINKS),
-        **problems(400, 415, 422, 503),
+        **problems(400, 409, 415, 422, 503),
     },
 )
 async def create_project(request: Request, owner: CurrentOwner) -> Response:
@@ -306,7 +306,7 @@ async def delete_project(project_id: str, owner: CurrentOwner) -> Response:
     tags=["projects"],
     summary="Export the project as a zip (a job; the finished job's `url` is a link that expires)",
     operation_id="exportProject",
-    responses={**accepted(GetJob=JOB_LINK), **problems(404, 503)},
+    responses={**accepted(GetJob=JOB_LINK), **problems(404, 409, 503)},
 )
 async def export_project(project_id: str, owner: CurrentOwner, response: Response) -> JSONResponse:
     media = get_media()

@@ -159,6 +159,26 @@ def test_amending_the_floor_changes_that_surface_and_the_estimate(chat_client: T
     assert session["plan"] == after and session["turns"][-1]["plan"] == after
 
 
+def test_a_reloaded_conversation_shows_what_each_turn_changed(chat_client: TestClient) -> None:
+    first = chat_client.post("/chat", json={"message": "الصالة 4 في 5، الشقة محارة، بورسلين 60x60"})
+    owner = {OWNER: first.headers[OWNER]}
+    session_id = first.json()["session_id"]
+    answers = [first.json()]
+    for message in ("خلي الأرضية باركيه", "شكراً"):
+        answer = chat_client.post("/chat", json={"message": message, "session_id": session_id}, headers=owner)
+        answers.append(answer.json())
+
+    turns = chat_client.get(f"/chat/sessions/{session_id}", headers=owner).json()["turns"]
+    # The same changes POST /chat answered, turn by turn: the new plan, the floor, nothing.
+    assert [t["changes"] for t in turns] == [a["changes"] for a in answers]
+    amended = turns[1]["changes"]
+    assert [(c["field"], c["room"], c["after"]) for c in amended] == [("floor", "صالة", {"type": "parquet"})]
+    assert turns[2]["changes"] == []
+
+    schema = chat_client.get("/openapi.json").json()["components"]["schemas"]
+    assert schema["TurnView"]["properties"]["changes"]["items"] == {"$ref": "#/components/schemas/Change"}
+
+
 def test_a_turn_that_changes_nothing_keeps_the_plan(chat_client: TestClient) -> None:
     first = chat_client.post("/chat", json={"message": "الصالة 4 في 5 محارة"})
     owner = {OWNER: first.headers[OWNER]}
@@ -217,3 +237,49 @@ def test_asking_to_see_it_draws_through_the_generate_service(chat_client: TestCl
     assert body["images"] or body["jobs"], body
     if body["images"]:
         assert body["images"][0]["operation"] == "generate"
+
+
+def test_the_earlier_photo_is_mentioned_only_while_its_turn_is_sent(
+    chat_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shatably.chat import service
+    from shatably.chat.designer import EARLIER_PHOTO
+    from shatably.settings import reset_settings
+
+    # A 4-turn window trims in blocks of 2: the 6th message is the first sent without turns 1-2.
+    monkeypatch.setenv("HISTORY_TURNS_WINDOW", "4")
+    reset_settings()
+    sent: list[Any] = []
+    original = service.chat_provider  # type: ignore[attr-defined]
+
+    class Recording:
+        def __init__(self) -> None:
+            self.inner = original()
+
+        async def chat(self, request: Any) -> Any:
+            sent.append(request)
+            return await self.inner.chat(request)
+
+    monkeypatch.setattr(service, "chat_provider", Recording)
+    first = chat_client.post(
+        "/chat",
+        json={"message": "الصالة 4 في 5 محارة، دي صورتها", "images": [{"data": b64(photo())}]},
+    )
+    assert first.status_code == 200, first.text
+    owner = {OWNER: first.headers[OWNER]}
+    photo_id = first.json()["attachments"][0]["id"]
+    assert first.json()["plan"]["photos"] == {"room": photo_id}  # the plan remembers the room photo
+    for turn in range(2, 7):
+        answer = chat_client.post(
+            "/chat",
+            json={"message": f"شكراً {turn}", "session_id": first.json()["session_id"]},
+            headers=owner,
+        )
+        assert answer.status_code == 200, answer.text
+
+    def photos_in_history(request: Any) -> int:
+        return sum(len(message.images) for message in request.history)
+
+    # Turns 2-5 send the photo's turn and say so; turn 6 sends neither the photo nor the line.
+    assert [photos_in_history(r) for r in sent[1:]] == [1, 1, 1, 1, 0]
+    assert [EARLIER_PHOTO in r.message.text for r in sent[1:]] == [True, True, True, True, False]

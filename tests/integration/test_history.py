@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import threading
@@ -550,10 +551,243 @@ def test_erasing_removes_everything_but_quota_counters_and_reports_counts(
     items, objects = everything_of(aws, owner)
     assert objects == []
     left = sorted(i["pk"]["S"].split("#")[0] for i in items)
-    assert left == ["JOB", "QUOTA"], items  # the erase job's counts (it expires) and the quota counter
+    # The erase marker, the erase job's counts (it expires) and the quota counter.
+    assert left == ["ERASED", "JOB", "QUOTA"], items
     quota = next(i for i in items if i["pk"]["S"].startswith("QUOTA#"))
     assert int(quota["requests"]["N"]) >= 4  # erasing did not reset the day's quota
     assert apps["generate"].get(f"/images/{bobs}", headers=BOB).status_code == 200
+
+
+def run_image_jobs(aws: Aws, function: str) -> None:
+    """Deliver the queued generate or edit jobs to that function's worker, one batch each, as SQS may."""
+    from tests.support.lambda_context import FakeContext
+
+    handler = load_app(function).handler
+    for message in [m for m in aws.queued_messages() if f'"kind":"{function}"' in m["Body"]]:
+        record = {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": {"ApproximateReceiveCount": "1"},
+        }
+        assert handler({"Records": [record]}, FakeContext()) == {"batchItemFailures": []}
+        aws.sqs.delete_message(QueueUrl=aws.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def erase_alice(apps: dict[str, TestClient]) -> str:
+    """DELETE /me for Alice, run to the end by the history worker; returns the erase job's id."""
+    from shatably.history.jobs import HistoryMessage, run
+    from shatably.storage.media import get_media
+
+    accepted = apps["history"].delete("/me", headers=ALICE)
+    assert accepted.status_code == 202
+    job_id = str(accepted.json()["job_id"])
+    run(get_media(), HistoryMessage(kind="erase", owner=owner_key(ALICE), job_id=job_id))
+    return job_id
+
+
+def erase_during(monkeypatch: pytest.MonkeyPatch, apps: dict[str, TestClient], factory: str) -> list[str]:
+    """Make the provider that ``factory`` (a module attribute) returns let DELETE /me run to the end,
+    history worker included, while its first call is in flight: the work began before the erase
+    and finishes after it. Returns the erase job ids."""
+    module, _, name = factory.rpartition(".")
+    real = getattr(importlib.import_module(module), name)
+    erases: list[str] = []
+
+    class Erasing:
+        def __init__(self) -> None:
+            self.inner = real()
+            self.name, self.model = self.inner.name, self.inner.model
+
+        async def _erase_first(self) -> None:
+            if not erases:
+                erases.append(erase_alice(apps))
+
+        async def generate(self, request: Any) -> Any:
+            await self._erase_first()
+            return await self.inner.generate(request)
+
+        async def edit(self, request: Any) -> Any:
+            await self._erase_first()
+            return await self.inner.edit(request)
+
+        async def chat(self, request: Any) -> Any:
+            await self._erase_first()
+            return await self.inner.chat(request)
+
+    monkeypatch.setattr(factory, Erasing)
+    return erases
+
+
+def assert_only_counters_and_marker_left(aws: Aws, owner: str) -> None:
+    items, objects = everything_of(aws, owner)
+    assert objects == []
+    kinds = {i["pk"]["S"].split("#")[0] for i in items}
+    assert kinds == {"ERASED", "JOB", "QUOTA"}, items
+    # The only jobs left are the erase jobs' own records (their counts, for a day).
+    assert {i["kind"]["S"] for i in items if i["pk"]["S"].startswith("JOB#")} == {"erase"}
+
+
+def assert_no_work_stored_for_anyone(aws: Aws) -> None:
+    """Not even under another owner id (a job message whose record is gone must not be re-born
+    as another service's request)."""
+    pages = aws.ddb.get_paginator("scan").paginate(TableName=TABLE)
+    kinds = {i["pk"]["S"].split("#")[0] for page in pages for i in page.get("Items", [])}
+    assert not kinds & {"IMAGE", "SESSION", "PROJECT"}, kinds
+    assert aws.s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+
+
+def test_jobs_running_or_queued_when_the_owner_is_erased_store_nothing_after_it(
+    apps: dict[str, TestClient], aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = owner_key(ALICE)
+    before = generate(apps, ALICE)["images"][0]["id"]
+    for prompt in ("running when erased", "still queued when erased"):
+        accepted = apps["generate"].post(
+            "/image/generate", json={"prompt": prompt, "async": True}, headers=ALICE
+        )
+        assert accepted.status_code == 202
+    edit = apps["edit"].post(
+        "/edit",
+        json={"image": {"data": b64(photo())}, "prompt": "tidy", "operation": "declutter", "async": True},
+        headers=ALICE,
+    )
+    assert edit.status_code == 202, edit.text
+
+    # One generate job's model call is in flight when the erase runs; the other job's message
+    # arrives (in a later batch) after the erase removed its record.
+    erased = erase_during(monkeypatch, apps, "shatably.studio.service.image_generator")
+    run_image_jobs(aws, "generate")
+    assert len(erased) == 1
+    assert_only_counters_and_marker_left(aws, owner)
+    assert_no_work_stored_for_anyone(aws)
+
+    # An edit job whose model call is in flight during a second erase: its result is not kept.
+    apps["edit"].post(
+        "/edit",
+        json={
+            "image": {"data": b64(photo(colour=(90, 120, 150)))},
+            "prompt": "tidy",
+            "operation": "declutter",
+            "async": True,
+        },
+        headers=ALICE,
+    )
+    erased = erase_during(monkeypatch, apps, "shatably.studio.service.image_editor")
+    run_image_jobs(aws, "edit")
+    assert len(erased) == 1
+    assert_only_counters_and_marker_left(aws, owner)
+    assert apps["generate"].get(f"/images/{before}", headers=ALICE).status_code == 404
+    assert all_pages(apps["history"], "/jobs", ALICE) == []
+    assert all_pages(apps["history"], "/images", ALICE) == []
+    assert_no_work_stored_for_anyone(aws)
+
+
+def test_requests_in_flight_when_the_owner_is_erased_store_nothing_after_it(
+    apps: dict[str, TestClient], aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = owner_key(ALICE)
+    # A generation with an Idempotency-Key: neither its images nor the recorded response stay.
+    erase_during(monkeypatch, apps, "shatably.studio.service.image_generator")
+    drawn = apps["generate"].post(
+        "/image/generate", json={"prompt": "a hall"}, headers={**ALICE, "Idempotency-Key": "k-erase"}
+    )
+    assert drawn.status_code == 409 and drawn.json()["code"] == "owner_erased", drawn.text
+    assert_only_counters_and_marker_left(aws, owner)
+
+    # A chat turn starting a conversation with a photo: no session, turn or photo comes back.
+    erase_during(monkeypatch, apps, "shatably.chat.service.chat_provider")
+    turn = apps["chat"].post(
+        "/chat", json={"message": "my living room", "images": [{"data": b64(photo())}]}, headers=ALICE
+    )
+    assert turn.status_code == 409 and turn.json()["code"] == "owner_erased", turn.text
+    assert_only_counters_and_marker_left(aws, owner)
+    assert all_pages(apps["history"], "/chat/sessions", ALICE) == []
+
+    # A turn of an existing conversation, with a drawing the designer asks for.
+    monkeypatch.undo()
+    session = apps["chat"].post("/chat", json={"message": "hello"}, headers=ALICE).json()["session_id"]
+    erase_during(monkeypatch, apps, "shatably.chat.service.chat_provider")
+    again = apps["chat"].post(
+        "/chat", json={"message": "draw me a modern reception", "session_id": session}, headers=ALICE
+    )
+    assert again.status_code == 409 and again.json()["code"] == "owner_erased", again.text
+    assert_only_counters_and_marker_left(aws, owner)
+
+
+def test_a_response_recorded_for_its_idempotency_key_after_the_erase_is_removed(
+    apps: dict[str, TestClient], aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shatably import billing
+
+    real = billing._persistence
+
+    class ErasingBeforeSave:
+        """The generation finished before the erase; its response is recorded after it."""
+
+        def __init__(self) -> None:
+            self.inner = real()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def save_success(self, data: dict[str, Any], result: dict[str, Any]) -> None:
+            erase_alice(apps)
+            self.inner.save_success(data, result)
+
+    monkeypatch.setattr(billing, "_persistence", ErasingBeforeSave)
+    drawn = apps["generate"].post(
+        "/image/generate", json={"prompt": "a hall"}, headers={**ALICE, "Idempotency-Key": "k-late"}
+    )
+    assert drawn.status_code == 200, drawn.text  # made before the erase: the caller still gets it
+    assert_only_counters_and_marker_left(aws, owner_key(ALICE))
+
+
+def test_an_export_finishing_after_the_erase_leaves_no_zip(
+    apps: dict[str, TestClient], aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shatably.history import export
+    from shatably.storage.bucket import export_key
+
+    project = create_project(apps)
+    generate(apps, ALICE, project_id=project["project_id"])
+    accepted = apps["history"].post(f"/projects/{project['project_id']}/export", headers=ALICE)
+    assert accepted.status_code == 202
+
+    def erasing_key(owner: str, job_id: str) -> str:
+        erase_alice(apps)  # the archive is built; the erase runs before it is stored
+        return export_key(owner, job_id)
+
+    monkeypatch.setattr(export, "export_key", erasing_key)
+    run_history_jobs(aws)
+    assert_only_counters_and_marker_left(aws, owner_key(ALICE))
+    assert apps["generate"].get(f"/jobs/{accepted.json()['job_id']}", headers=ALICE).status_code == 404
+
+
+def test_an_owner_who_comes_back_after_an_erase_uses_the_service_as_before(
+    apps: dict[str, TestClient], aws: Aws
+) -> None:
+    generate(apps, ALICE)
+    assert apps["history"].delete("/me", headers=ALICE).status_code == 202
+    run_history_jobs(aws)
+
+    image = generate(apps, ALICE)["images"][0]["id"]
+    job = apps["generate"].post("/image/generate", json={"prompt": "later", "async": True}, headers=ALICE)
+    run_image_jobs(aws, "generate")
+    turn = apps["chat"].post(
+        "/chat", json={"message": "my room", "images": [{"data": b64(photo())}]}, headers=ALICE
+    )
+    assert turn.status_code == 200, turn.text
+    project = create_project(apps)
+
+    finished = apps["generate"].get(f"/jobs/{job.json()['job_id']}", headers=ALICE).json()
+    assert finished["status"] == "succeeded", finished
+    assert apps["generate"].get(f"/images/{image}", headers=ALICE).status_code == 200
+    session = apps["chat"].get(f"/chat/sessions/{turn.json()['session_id']}", headers=ALICE)
+    assert session.status_code == 200 and len(session.json()["turns"]) == 1
+    projects = all_pages(apps["history"], "/projects", ALICE)
+    assert [p["project_id"] for p in projects] == [project["project_id"]]
+    assert len(all_pages(apps["history"], "/images", ALICE)) == 3  # one generated, one by the job, the photo
 
 
 # ------------------------------------------------------------------------------------------ claim

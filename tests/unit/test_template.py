@@ -494,13 +494,27 @@ ALLOWED_S3 = {
         "s3:PutObject": {"clean", "results"},
         "s3:DeleteObject": {"clean", "results"},
     },
-    "GenerateFunction": {"s3:GetObject": {"results", "exports"}, "s3:PutObject": {"results"}},
-    "GenerateWorker": {"s3:GetObject": {"results"}, "s3:PutObject": {"results"}},
+    # Image writers may delete what they stored when DELETE /me began meanwhile (MediaStore.kept).
+    "GenerateFunction": {
+        "s3:GetObject": {"results", "exports"},
+        "s3:PutObject": {"results"},
+        "s3:DeleteObject": {"results"},
+    },
+    "GenerateWorker": {
+        "s3:GetObject": {"results"},
+        "s3:PutObject": {"results"},
+        "s3:DeleteObject": {"results"},
+    },
     "EditFunction": {
         "s3:GetObject": {"uploads", "clean", "results"},
         "s3:PutObject": {"uploads", "clean", "results"},
+        "s3:DeleteObject": {"clean", "results"},
     },
-    "EditWorker": {"s3:GetObject": {"uploads", "clean", "results"}, "s3:PutObject": {"clean", "results"}},
+    "EditWorker": {
+        "s3:GetObject": {"uploads", "clean", "results"},
+        "s3:PutObject": {"clean", "results"},
+        "s3:DeleteObject": {"clean", "results"},
+    },
     "HistoryFunction": {
         "s3:GetObject": {"clean", "results"},
         "s3:DeleteObject": {"clean", "results", "exports"},

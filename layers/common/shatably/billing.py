@@ -15,6 +15,7 @@ from shatably.errors import ProblemError
 from shatably.observability import count, logger
 from shatably.settings import get_settings
 from shatably.storage.aws import client
+from shatably.storage.models import now_ms
 from shatably.storage.table import get_table
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ async def run_billable(
     from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
     data = {"owner": owner, "route": route, "key": idempotency_key, "body": body}
+    started = now_ms()
     layer = _persistence()
     try:
         layer.save_inprogress(data, remaining_time_in_millis=int(deadline.remaining() * 1000))
@@ -135,6 +137,14 @@ async def run_billable(
     # If this write fails the result still reaches the caller; the in-progress record then
     # expires with the request deadline and a retry runs the work again.
     _quietly(lambda: layer.save_success(data, result))
+    # The record holds the response: if the owner was erased meanwhile, it must not outlive the
+    # erase (which reads the records' partition consistently, so an erase begun later finds it).
+    try:
+        erased = get_table().erased_since(owner, started)
+    except ProblemError:
+        erased = True  # unknown: dropping the record only means a retry runs the work again
+    if erased:
+        _quietly(lambda: layer.delete_record(data, ProblemError("owner_erased")))
     return result, False
 
 

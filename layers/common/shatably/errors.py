@@ -37,6 +37,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "room_not_found": (404, "Room not found"),
     "conversation_conflict": (409, "The conversation changed while answering"),
     "claim_conflict": (409, "These items were already claimed by someone else"),
+    # DELETE /me began while this request or job was running: nothing it made was kept.
+    "owner_erased": (409, "Your data was erased while this was running"),
     "unknown_style": (422, "Unknown style"),
     "unknown_room_type": (422, "Unknown room type"),
     "style_unsuited": (422, "The style is not offered for this space"),

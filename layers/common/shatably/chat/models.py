@@ -83,6 +83,9 @@ class TurnView(BaseModel):
     attachments: list[ImageView]
     response: str
     plan: dict[str, Any] | None
+    changes: list[Change] = Field(
+        default_factory=list, description="What this turn changed in the plan (as POST /chat answered)"
+    )
     images: list[ImageView]
     job_ids: list[str]
     provider: str

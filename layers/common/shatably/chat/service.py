@@ -90,8 +90,9 @@ def check_limits(message: str, image_count: int) -> None:
 
 def _history(
     media: MediaStore, owner: str, turns: list[TurnRecord], turn_count: int, window: int, budget: int
-) -> tuple[ChatMessage, ...]:
-    """Earlier turns, oldest first, within the turn window and the token budget.
+) -> tuple[tuple[ChatMessage, ...], frozenset[str]]:
+    """Earlier turns, oldest first, within the turn window and the token budget, and the ids of
+    the photos they carry to the model (not those of trimmed turns, nor deleted ones).
 
     Gemini's implicit cache (and OpenAI's) serves the part of a prompt that repeats the previous
     request from its start, so every turn is rendered the same way however old it is (its photos
@@ -105,9 +106,12 @@ def _history(
             ChatMessage("user", "[Earlier parts of this conversation were left out to save space.]")
         )
         messages.append(ChatMessage("model", "OK."))
+    photos: set[str] = set()
     for turn in kept:
-        messages.extend(_rendered(media, owner, turn))
-    return tuple(messages)
+        user, model, shown = _rendered(media, owner, turn)
+        messages += (user, model)
+        photos.update(shown)
+    return tuple(messages), frozenset(photos)
 
 
 def _turn_cost(turn: TurnRecord) -> int:
@@ -136,18 +140,20 @@ def _first_kept(turns: list[TurnRecord], turn_count: int, window: int, budget: i
     return kept
 
 
-def _rendered(media: MediaStore, owner: str, turn: TurnRecord) -> tuple[ChatMessage, ChatMessage]:
-    """A turn as the model sees it: the same bytes on every later turn."""
+def _rendered(media: MediaStore, owner: str, turn: TurnRecord) -> tuple[ChatMessage, ChatMessage, list[str]]:
+    """A turn as the model sees it (the same bytes on every later turn), and its photos' ids."""
     text = turn.user_text
     images: list[ImageInput] = []
+    shown: list[str] = []
     for image_id in turn.image_ids:
         try:
             images.append(_stored_input(media, owner, image_id))
+            shown.append(image_id)
         except ProblemError as error:
             if error.code != "image_not_found":
                 raise
             text += "\n[The user shared a photo here that has since been deleted.]"
-    return ChatMessage("user", text, tuple(images)), ChatMessage("model", turn.reply)
+    return ChatMessage("user", text, tuple(images)), ChatMessage("model", turn.reply), shown
 
 
 def _stored_input(media: MediaStore, owner: str, image_id: str) -> ImageInput:
@@ -258,18 +264,23 @@ async def converse(
     )
     previous = _latest_plan(turns)
     earlier_photo = _room_photo(previous, turns)
-    context = turn_context(
-        previous,
-        written=written,
-        override=body.lang,
-        photos=len(attachments),
-        earlier_room_photo=earlier_photo is not None,
-        project=project_instruction(media, owner),
-    )
+    project = project_instruction(media, owner)
+
+    def context_for(earlier_room_photo: bool) -> str:
+        return turn_context(
+            previous,
+            written=written,
+            override=body.lang,
+            photos=len(attachments),
+            earlier_room_photo=earlier_room_photo,
+            project=project,
+        )
+
+    context = context_for(earlier_photo is not None)
     new_images = tuple(a.prepared.as_input() for a in attachments)
     if estimate_tokens(body.message, len(new_images)) > settings.history_token_budget:
         raise ProblemError("tokens_exceeded")
-    history = _history(
+    history, photos_sent = _history(
         media,
         owner,
         turns,
@@ -277,6 +288,10 @@ async def converse(
         settings.history_turns_window,
         settings.history_token_budget - estimate_tokens(context + body.message, len(new_images)),
     )
+    if earlier_photo is not None and earlier_photo not in photos_sent:
+        # Its turn was trimmed (or it was deleted): the model is not told of a photo it cannot see.
+        # The context only gets shorter, so the history still fits the budget it was cut for.
+        context = context_for(False)
     request = ChatRequest(
         system=designer_instruction(),
         history=history,
@@ -335,7 +350,14 @@ async def converse(
     )
     updated = session.model_copy(update={"turn_count": turn.index, "updated_at": now(), "lang": lang})
     listed(updated, turn, [*(a.record for a in attachments), *drawn])
-    media.table.append_turn(updated, turn)
+    try:
+        media.table.append_turn(updated, turn)
+    except ProblemError as problem:
+        # A turn of an existing conversation cannot land once it is erased (its count is gone).
+        if problem.code == "conversation_conflict" and media.table.erased_since(owner, media.started_ms):
+            raise ProblemError("owner_erased") from problem
+        raise
+    media.kept(owner, lambda: media.table.delete_session(session.session_id))  # a new one can
     count("ChatTurns", provider=result.provider, lang=lang)
     if changes:
         count("PlanAmended", fields=str(len(changes)))
@@ -691,6 +713,7 @@ def session_view(media: MediaStore, owner: str, session_id: str) -> SessionView:
                 attachments=views(t.image_ids),
                 response=t.reply,
                 plan=t.plan,
+                changes=(t.outcome or {}).get("changes", []),
                 images=views(t.images_out),
                 job_ids=t.job_ids,
                 provider=t.provider,

@@ -1,7 +1,8 @@
 """Removing what an owner has: one project (DELETE /projects/{id}) or everything (DELETE /me).
 
-Quota counters stay (they hold no content, and erasing must not reset a quota). Every step is
-idempotent, so an interrupted erase job simply runs again.
+Quota counters stay (they hold no content, and erasing must not reset a quota), and so does the
+owner's erase marker (a time, no content). Every step is idempotent, so an interrupted erase job
+simply runs again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from shatably.storage.bucket import OWNER_PREFIXES
 from shatably.storage.media import MediaStore
+from shatably.storage.models import now_ms
 from shatably.storage.table import OWNED_KINDS
 
 Item = dict[str, Any]
@@ -54,9 +56,15 @@ def remove_items(media: MediaStore, owner: str, chosen: Callable[[str, Item], bo
 
 
 def erase_owner(media: MediaStore, owner: str) -> dict[str, int]:
-    """Everything the owner has, but its quota counters and the erase job's own record."""
+    """Everything the owner has, but its quota counters, the erase marker and the erase job's record.
+
+    The marker goes first: work begun before it (a job, a chat turn, a request) checks it after each
+    write and takes back what it stored (``MediaStore.kept``), so nothing reappears after the
+    erase; work begun after it is the owner coming back, and is kept.
+    """
     from shatably.billing import idempotency_partition
 
+    media.table.mark_erased(owner, now_ms())
     counts = remove_items(media, owner, lambda kind, item: True)
     # Whatever else carries the owner's name in the bucket: uploads, clean copies, results, exports.
     for prefix in OWNER_PREFIXES:

@@ -94,4 +94,5 @@ def build(media: MediaStore, owner: str, project_id: str, job_id: str) -> tuple[
             archive.writestr(f"images/{image.image_id}.{EXTENSIONS[image.format]}", media.image_bytes(image))
     key = export_key(owner, job_id)
     media.bucket.put(key, buffer.getvalue(), "application/zip")
+    media.kept(owner, lambda: media.bucket.delete([key]))  # an erase since the export was asked for
     return key, {"conversations": len(sessions), "images": len(images), "bytes": buffer.tell()}

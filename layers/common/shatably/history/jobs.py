@@ -46,6 +46,8 @@ def submit(
         expires_at=expires,
     )
     media.table.create_job(job)
+    if kind == "export":  # an erase's own record must stay, whatever began before it
+        media.kept(owner, lambda: media.table.delete(f"JOB#{job.job_id}"))
     message = HistoryMessage(kind=kind, owner=owner, job_id=job.job_id, project_id=project_id)
     try:
         with aws_faults("dependency_unavailable", "queue the job"):
@@ -74,6 +76,7 @@ def run(media: MediaStore, message: HistoryMessage) -> None:
     if not media.table.transition_job(running, (job.status,)):
         return
     result: dict[str, Any]
+    media = media.for_project(None, None, started_ms=job.created_ms)  # began when it was asked for
     try:
         if message.kind == "erase":
             result = {"counts": erase.erase_owner(media, message.owner)}

@@ -46,7 +46,7 @@ def submit(media: MediaStore, owner: str, kind: str, request: dict[str, Any]) ->
     if not created:
         return job
     try:
-        send(message.model_copy(update={"job_id": job.job_id}))
+        send(message.model_copy(update={"job_id": job.job_id, "recorded": True}))
     except ProblemError:
         job.status = "failed"
         job.error = ProblemError("dependency_unavailable").to_body()
@@ -68,6 +68,7 @@ def _create(media: MediaStore, message: JobMessage, job_id: str, owner: str) -> 
         expires_at=now() + settings.result_ttl_days * 86400,
     )
     if media.table.create_job(job):
+        media.kept(owner, lambda: media.table.delete(f"JOB#{job_id}"))
         return job, True
     existing = media.table.get_job(job_id)
     if existing is None:  # created and expired in between: vanishingly rare, retry via the queue
@@ -130,6 +131,10 @@ async def run(
     settings = get_settings()
     job_id = message.job_id or uuid.uuid4().hex
     job = media.table.get_job(job_id)
+    if job is None and message.recorded:
+        # Its record was removed with its owner's data (DELETE /me) or its project: nothing to run.
+        logger.info("job message without its record dropped", extra={"job_id": job_id})
+        return
     if job is None:
         # A request from another service: the job is born here, and its quota with it.
         owner = Owner(id=message.owner, authenticated=True).key
@@ -151,7 +156,10 @@ async def run(
         return  # another delivery moved it first
     deadline = Deadline(budget_seconds=float(settings.job_deadline_seconds))
     # The project was checked when the job was submitted; its results are filed under it too.
-    media = media.for_project(job.request.get("project_id"), job.request.get("room_id"))
+    # It began when it was asked for: an erase since then keeps none of what it makes.
+    media = media.for_project(
+        job.request.get("project_id"), job.request.get("room_id"), started_ms=job.created_ms
+    )
     try:
         if job.kind == "generate":
             request = GenerateInput.model_validate(job.request)

@@ -31,7 +31,8 @@ def create(media: MediaStore, owner: str, body: ProjectInput) -> ProjectView:
     spec = body.model_dump(include=set(_FIELDS), exclude_none=True)
     spec["rooms"] = _rooms(body.rooms, set())
     record = ProjectRecord(owner=owner, name=body.name, spec=spec)
-    media.table.put_project(record)
+    media.table.put_project(record, new=True)
+    media.kept(owner, lambda: media.table.delete(f"PROJECT#{record.project_id}"))
     return view(record)
 
 
@@ -59,7 +60,8 @@ def patch(media: MediaStore, record: ProjectRecord, body: ProjectPatch) -> Proje
     if body.rooms is not None:
         spec["rooms"] = _rooms(body.rooms, {r["id"] for r in record.spec.get("rooms", [])})
     updated = record.model_copy(update={"spec": spec, "name": body.name or record.name, "updated_at": now()})
-    media.table.put_project(updated)
+    if not media.table.put_project(updated, new=False):
+        raise ProblemError("project_not_found")  # deleted (or erased) while this change was made
     return view(updated)
 
 

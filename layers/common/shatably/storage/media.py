@@ -6,15 +6,17 @@ before it is stored or sent to a provider; every result is stored before it is s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from shatably.errors import ProblemError
+from shatably.observability import count
 from shatably.settings import get_settings
 from shatably.storage.bucket import Bucket, clean_key, get_bucket, result_key, upload_key
-from shatably.storage.models import ImageRecord, is_id, now
+from shatably.storage.models import ImageRecord, is_id, now, now_ms
 from shatably.storage.table import Table, get_table
 
 if TYPE_CHECKING:
@@ -81,16 +83,39 @@ def encode_base64(data: bytes) -> str:
 
 class MediaStore:
     def __init__(
-        self, table: Table, bucket: Bucket, *, project_id: str | None = None, room_id: str | None = None
+        self,
+        table: Table,
+        bucket: Bucket,
+        *,
+        project_id: str | None = None,
+        room_id: str | None = None,
+        started_ms: int | None = None,
     ) -> None:
         self.table = table
         self.bucket = bucket
         # What this request's images are filed under (shatably.projects.attach checks ownership).
         self.project_id = project_id
         self.room_id = room_id
+        # When the work storing through this store began (a request; a job: when it was asked for).
+        self.started_ms = now_ms() if started_ms is None else started_ms
 
-    def for_project(self, project_id: str | None, room_id: str | None) -> MediaStore:
-        return MediaStore(self.table, self.bucket, project_id=project_id, room_id=room_id)
+    def for_project(
+        self, project_id: str | None, room_id: str | None, *, started_ms: int | None = None
+    ) -> MediaStore:
+        started = self.started_ms if started_ms is None else started_ms
+        return MediaStore(self.table, self.bucket, project_id=project_id, room_id=room_id, started_ms=started)
+
+    def kept(self, owner: str, undo: Callable[[], object]) -> None:
+        """Call after storing something of ``owner``'s: if DELETE /me began erasing the owner since
+        this work started, ``undo`` the write and stop with ``owner_erased``.
+
+        Checked after the write (a consistent read), so each erase either runs later and finds the
+        item, or began earlier and is seen here: work in flight never brings erased data back.
+        """
+        if self.table.erased_since(owner, self.started_ms):
+            undo()
+            count("WritesUndoneAfterErase")
+            raise ProblemError("owner_erased")
 
     def _expiry(self) -> int:
         return now() + get_settings().result_ttl_days * 86400
@@ -116,6 +141,7 @@ class MediaStore:
             expires_at=self._expiry(),
         )
         self.table.put_image(record)
+        self.kept(owner, lambda: self._unstore(record))
         return LoadedImage(record=record, prepared=prepared)
 
     def save_result(
@@ -153,7 +179,13 @@ class MediaStore:
             expires_at=self._expiry(),
         )
         self.table.put_image(record)
+        self.kept(owner, lambda: self._unstore(record))
         return record
+
+    def _unstore(self, record: ImageRecord) -> None:
+        # One object and one item (single deletes: the image functions may not batch-write).
+        self.bucket.delete([record.s3_key])
+        self.table.delete(f"IMAGE#{record.image_id}")
 
     def record(self, owner: str, image_id: str) -> ImageRecord:
         record = self.table.get_image(image_id) if is_id(image_id) else None

@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "blocked"]
 # export and erase are the history function's jobs (a project's zip; everything an owner has).
@@ -16,6 +16,11 @@ FINAL_JOB_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "blocked"
 
 def now() -> int:
     return int(time.time())
+
+
+def now_ms() -> int:
+    """Milliseconds: an erase and work begun in the same second are still told apart."""
+    return time.time_ns() // 1_000_000
 
 
 def new_id() -> str:
@@ -98,11 +103,20 @@ class JobRecord(BaseModel):
     error: dict[str, Any] | None = None
     attempts: int = 0
     created_at: int = Field(default_factory=now)
+    # When it was asked for, in ms: an erase (DELETE /me) after it keeps none of what it makes.
+    created_ms: int = 0
     updated_at: int = Field(default_factory=now)
     deadline_at: int = 0  # a running job past this is reported failed
     expires_at: int = 0
     result: dict[str, Any] | None = None  # export: the zip's key; erase: what was removed
     project_id: str | None = None
+
+    @model_validator(mode="after")
+    def _created_ms(self) -> JobRecord:
+        if not self.created_ms:  # a new job (now) or one stored before the field existed (its second)
+            stored = "created_at" in self.model_fields_set
+            self.created_ms = self.created_at * 1000 if stored else now_ms()
+        return self
 
 
 class ProjectRecord(BaseModel):

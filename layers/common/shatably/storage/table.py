@@ -11,6 +11,8 @@ Item layout (pk / sk):
   PROJECT#<id> / META          a project (a home) with its rooms
   CLAIM#<anonymous owner> / META  who claimed an anonymous owner's data (POST /me/claim)
   IDEMPOTENCY#<owner> / <hash>    idempotency records (billing.py), one partition per owner
+  ERASED#<owner> / META        when DELETE /me last erased the owner (``erased_at``, ms): kept, like
+                               the quota counters, so work begun before it stores nothing after it
 
 Owner index (GSI ``ByOwner``, sparse): sessions, images, jobs and projects also carry
   owner_pk = <owner>#<KIND>  (KIND: SESSION, IMAGE, JOB, PROJECT)
@@ -48,6 +50,9 @@ CONFLICT_PAUSE_CAP_SECONDS = 0.25
 _DEP = "dependency_unavailable"
 _JSON_FIELDS = frozenset({"plan", "outcome", "request", "error", "usage", "result", "spec"})
 OWNER_INDEX = "ByOwner"
+# How long an erase marker stays: longer than work begun before the erase can still try to store
+# (a job message may wait in its queue and dead-letter queue, at most 14 days, before a redrive).
+ERASE_MARKER_SECONDS = 15 * 86400
 OWNED_KINDS = ("SESSION", "IMAGE", "JOB", "PROJECT")
 
 
@@ -329,14 +334,25 @@ class Table:
 
     # --- projects -----------------------------------------------------------------------------
 
-    def put_project(self, project: ProjectRecord) -> None:
+    def put_project(self, project: ProjectRecord, *, new: bool) -> bool:
+        """Store a project; a change (``new=False``) only while the project exists, so a change
+        racing its deletion (or an erase) cannot bring it back. False if it was gone."""
+        from botocore.exceptions import ClientError
+
         item = (
             _serialize(project)
             | _key(f"PROJECT#{project.project_id}", "META")
             | _owned("PROJECT", project.owner, project.created_at, project.project_id)
         )
+        condition = "attribute_not_exists(pk)" if new else "attribute_exists(pk)"
         with aws_faults(_DEP, "save the project"):
-            self._ddb.put_item(TableName=self.name, Item=item)
+            try:
+                self._ddb.put_item(TableName=self.name, Item=item, ConditionExpression=condition)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
 
     def get_project(self, project_id: str) -> ProjectRecord | None:
         item = self._get(f"PROJECT#{project_id}", "META")
@@ -416,6 +432,27 @@ class Table:
             ):
                 keys.extend(page.get("Items", []))
         return keys
+
+    def delete(self, pk: str, sk: str = "META") -> None:
+        with aws_faults(_DEP, "delete your items"):
+            self._ddb.delete_item(TableName=self.name, Key=_key(pk, sk))
+
+    # --- erasure: DELETE /me ----------------------------------------------------------------
+
+    def mark_erased(self, owner: str, at_ms: int) -> None:
+        """Record that the owner's data is being erased as of ``at_ms`` (before anything goes)."""
+        expires = int(time.time()) + ERASE_MARKER_SECONDS
+        with aws_faults(_DEP, "erase your data"):
+            self._ddb.put_item(
+                TableName=self.name,
+                Item=_key(f"ERASED#{owner}", "META")
+                | {"erased_at": {"N": str(at_ms)}, "expires_at": {"N": str(expires)}},
+            )
+
+    def erased_since(self, owner: str, started_ms: int) -> bool:
+        """Whether an erase of the owner began at or after ``started_ms`` (a consistent read)."""
+        item = self._get(f"ERASED#{owner}", "META")
+        return item is not None and int(item["erased_at"]["N"]) >= started_ms
 
     def delete_keys(self, keys: list[dict[str, Any]]) -> None:
         requests = [{"DeleteRequest": {"Key": {"pk": k["pk"], "sk": k["sk"]}}} for k in keys]
