@@ -25,6 +25,7 @@ class FakeTable:
         self.images: dict[str, ImageRecord] = {}
         self.jobs: dict[str, JobRecord] = {}
         self.counters: dict[tuple[str, str], dict[str, int]] = {}
+        self.erased: dict[str, int] = {}  # owner -> when an erase began (ms); the bench erases no one
         self._lock = threading.Lock()
 
     # --- sessions and turns
@@ -42,6 +43,11 @@ class FakeTable:
                 raise ProblemError("conversation_conflict", retry_after=1)
             self.sessions[session.session_id] = session
             self.turns.setdefault(session.session_id, {})[turn.index] = turn
+
+    # --- erasure (DELETE /me): the work a request stores reads it once, after storing
+    def erased_since(self, owner: str, started_ms: int) -> bool:
+        erased = self.erased.get(owner)
+        return erased is not None and erased >= started_ms
 
     def delete_session(self, session_id: str) -> list[TurnRecord]:
         self.sessions.pop(session_id, None)
