@@ -22,7 +22,6 @@ from shatably.estimate.models import (
     CEILING_FINISHES,
     FLOOR_FINISHES,
     MAX_ROOMS,
-    UNBILLED_ROOM_TYPES,
     WALL_FINISHES,
     Estimate,
     EstimateRequest,
@@ -403,10 +402,10 @@ def test_the_schedule_follows_the_trades_and_grows_with_the_job() -> None:
 # --- the request's vocabulary and limits -------------------------------------------------------------
 
 
-def test_room_types_are_the_catalogues() -> None:
-    catalogue = {room.id for room in ROOM_TYPES}
-    assert catalogue >= UNBILLED_ROOM_TYPES
-    assert set(RoomTypeId.__args__) == catalogue - UNBILLED_ROOM_TYPES  # type: ignore[attr-defined]
+def test_room_types_are_the_catalogues_estimable_ones() -> None:
+    estimable = {room.id for room in ROOM_TYPES if room.estimable}
+    assert {room.id for room in ROOM_TYPES} - estimable == {"facade", "garden"}  # styled, not priced
+    assert set(RoomTypeId.__args__) == estimable  # type: ignore[attr-defined]
     with pytest.raises(ValidationError, match="reception"):  # refused, naming what is allowed
         EstimateRequest.model_validate({"state": "plastered", "rooms": [reception(type="facade")]})
 
