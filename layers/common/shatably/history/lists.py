@@ -54,6 +54,11 @@ class JobSummary(BaseModel):
     error_code: str | None = None
 
 
+# What a summary copies from its record, field for field (the rest it computes).
+_SESSION_FIELDS = set(SessionSummary.model_fields) - {"thumbnail"}
+_JOB_FIELDS = set(JobSummary.model_fields) - {"error_code"}
+
+
 def image_kind(operation: str) -> ImageKind:
     if operation == "upload":
         return "upload"
@@ -93,17 +98,7 @@ def _session_summary(media: MediaStore, session: SessionRecord) -> SessionSummar
                 f"shatably-{session.thumbnail_id}.{EXTENSIONS.get(fmt, fmt)}",
             ),
         )
-    return SessionSummary(
-        session_id=session.session_id,
-        title=session.title,
-        created_at=session.created_at,
-        updated_at=session.updated_at,
-        turn_count=session.turn_count,
-        lang=session.lang,
-        project_id=session.project_id,
-        room_id=session.room_id,
-        thumbnail=thumbnail,
-    )
+    return SessionSummary(**session.model_dump(include=_SESSION_FIELDS), thumbnail=thumbnail)
 
 
 def sessions(
@@ -173,16 +168,7 @@ def images(
 
 
 def _job_summary(job: JobRecord) -> JobSummary:
-    return JobSummary(
-        job_id=job.job_id,
-        kind=job.kind,
-        status=job.status,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        image_ids=job.image_ids,
-        project_id=job.project_id,
-        error_code=(job.error or {}).get("code"),
-    )
+    return JobSummary(**job.model_dump(include=_JOB_FIELDS), error_code=(job.error or {}).get("code"))
 
 
 def jobs(
