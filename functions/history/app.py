@@ -7,7 +7,8 @@ import shatably.coldstart  # noqa: F401  # first: no garbage collection while th
 # isort: split
 
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -81,6 +82,7 @@ def _accepted(job_id: str, response: Response) -> JSONResponse:
 
 
 router = APIRouter()
+F = TypeVar("F", bound=Callable[..., Any])
 _ANONYMOUS = re.compile(r"^anon-[A-Za-z0-9_-]{16,64}$")
 
 NEXT = {"cursor": "$response.body#/next_cursor"}
@@ -109,25 +111,43 @@ PROJECT_LINKS = {
 }
 
 
-@router.get(
+def _next_page(operation_id: str) -> dict[str, Any]:
+    return link(operation_id, "The next page", parameters=NEXT)
+
+
+def _list_route(
+    path: str,
+    *,
+    operation_id: str,
+    summary: str,
+    what: str,
+    errors: tuple[int, ...],
+    **first: dict[str, Any],
+) -> Callable[[F], F]:
+    """A history list (the handler's ``Page[...]`` is its model), linked to its first item and next page."""
+    return router.get(
+        path,
+        tags=["history"],
+        summary=summary,
+        operation_id=operation_id,
+        responses={
+            **linked(200, f"A page of {what}", **first, NextPage=_next_page(operation_id)),
+            **problems(*errors),
+        },
+    )
+
+
+@_list_route(
     "/chat/sessions",
-    response_model=Page[lists.SessionSummary],
-    tags=["history"],
-    summary="Your conversations, newest first",
     operation_id="listSessions",
-    responses={
-        **linked(
-            200,
-            "A page of conversations",
-            GetSession=link(
-                "getChatSession",
-                "The first conversation",
-                parameters={"session_id": "$response.body#/items/0/session_id"},
-            ),
-            NextPage=link("listSessions", "The next page", parameters=NEXT),
-        ),
-        **problems(404, 422, 503),
-    },
+    summary="Your conversations, newest first",
+    what="conversations",
+    errors=(404, 422, 503),
+    GetSession=link(
+        "getChatSession",
+        "The first conversation",
+        parameters={"session_id": "$response.body#/items/0/session_id"},
+    ),
 )
 async def list_sessions(
     owner: CurrentOwner,
@@ -141,23 +161,13 @@ async def list_sessions(
     )
 
 
-@router.get(
+@_list_route(
     "/images",
-    response_model=Page[lists.ImageItem],
-    tags=["history"],
-    summary="Your images, newest first: uploads, generated and edited",
     operation_id="listImages",
-    responses={
-        **linked(
-            200,
-            "A page of images",
-            GetImage=link(
-                "getImage", "The first image", parameters={"image_id": "$response.body#/items/0/id"}
-            ),
-            NextPage=link("listImages", "The next page", parameters=NEXT),
-        ),
-        **problems(422, 503),
-    },
+    summary="Your images, newest first: uploads, generated and edited",
+    what="images",
+    errors=(422, 503),
+    GetImage=link("getImage", "The first image", parameters={"image_id": "$response.body#/items/0/id"}),
 )
 async def list_images(
     owner: CurrentOwner,
@@ -182,21 +192,13 @@ async def list_images(
     )
 
 
-@router.get(
+@_list_route(
     "/jobs",
-    response_model=Page[lists.JobSummary],
-    tags=["history"],
-    summary="Your recent jobs, newest first, optionally by status",
     operation_id="listJobs",
-    responses={
-        **linked(
-            200,
-            "A page of jobs",
-            GetJob=link("getJob", "The first job", parameters={"job_id": "$response.body#/items/0/job_id"}),
-            NextPage=link("listJobs", "The next page", parameters=NEXT),
-        ),
-        **problems(422, 503),
-    },
+    summary="Your recent jobs, newest first, optionally by status",
+    what="jobs",
+    errors=(422, 503),
+    GetJob=link("getJob", "The first job", parameters={"job_id": "$response.body#/items/0/job_id"}),
 )
 async def list_jobs(
     owner: CurrentOwner, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, status: JobStatus | None = None
@@ -238,7 +240,7 @@ async def create_project(request: Request, owner: CurrentOwner) -> Response:
                 "The first project",
                 parameters={"project_id": "$response.body#/items/0/project_id"},
             ),
-            NextPage=link("listProjects", "The next page", parameters=NEXT),
+            NextPage=_next_page("listProjects"),
         ),
         **problems(422, 503),
     },

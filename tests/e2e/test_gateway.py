@@ -144,6 +144,26 @@ def test_preflight_allows_only_the_configured_origins(gateway: RunningGateway, p
         assert denied.headers["Access-Control-Allow-Origin"] is None, route.path
 
 
+def test_gateway_errors_never_echo_an_origin_outside_the_allow_list(
+    gateway: RunningGateway, project: Stack
+) -> None:
+    """API Gateway's own answers (here an unknown route) cannot check an Origin against a list: they
+    name the first allowed origin whoever asks, so a foreign page never reads them."""
+    origins = project.functions["ChatFunction"].environment["CORS_ALLOW_ORIGINS"].split(",")
+    assert len(origins) > 1, "the default stack allows several origins"
+    for origin in (origins[0], origins[1], "https://evil.example", "null"):
+        answer = call("GET", f"{gateway.url}/no/such/route", headers={"Origin": origin})
+        assert_problem(answer, 404, "not_found")
+        assert answer.headers.get_all("Access-Control-Allow-Origin") == [origins[0]], origin
+        assert answer.headers["Vary"] == "Origin"
+    # The app's own answers echo any allowed origin, and only those.
+    for origin in origins:
+        answer = call("GET", f"{gateway.url}/health", headers={"Origin": origin})
+        assert answer.headers["Access-Control-Allow-Origin"] == origin
+    foreign = call("GET", f"{gateway.url}/health", headers={"Origin": "https://evil.example"})
+    assert foreign.headers["Access-Control-Allow-Origin"] is None
+
+
 def test_openapi_lists_every_template_route(gateway: RunningGateway, project: Stack) -> None:
     document = call("GET", f"{gateway.url}/openapi.json").json()
     assert document["info"]["title"] == "Shatably AI API"

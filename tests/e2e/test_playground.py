@@ -665,6 +665,29 @@ def test_estimate_bill_budget_verdict_and_csv(page: Page) -> None:
     screenshot(page, "estimate-ar")
 
 
+def test_room_types_offered_are_the_catalogues_estimable_ones(page: Page) -> None:
+    """The rooms editor (Estimate and the new-project form) offers what GET /styles says the
+    estimator prices, named in the page's language; facades and gardens are styled, not priced."""
+    require_route(page, "POST", "/projects")
+    open_playground(page, "projects")
+    catalogue = api_get(page, "/styles")["body"]["room_types"]
+    estimable = [r for r in catalogue if r["estimable"]]
+    assert {r["id"] for r in catalogue} - {r["id"] for r in estimable} == {"facade", "garden"}
+
+    for select in ("#proj-room-0-type", "#est-room-0-type"):
+        options = page.locator(f"{select} option")
+        expect(options).to_have_count(len(estimable))
+        assert options.evaluate_all("os => os.map(o => o.value)") == [r["id"] for r in estimable]
+        assert options.all_text_contents() == [r["name_en"] for r in estimable]
+    expect(page.locator("#est-room-0-type")).to_have_value("reception")  # the form's first room kept
+
+    page.click("#lang-toggle")
+    options = page.locator("#est-room-0-type option")
+    expect(options.first).to_have_text(estimable[0]["name_ar"])
+    assert options.all_text_contents() == [r["name_ar"] for r in estimable]
+    expect(page.locator("#est-room-0-type")).to_have_value("reception")
+
+
 def test_estimate_by_flat_area_returns_rooms_to_correct(page: Page) -> None:
     require_route(page, "POST", "/estimate")
     open_playground(page, "estimate")

@@ -393,33 +393,45 @@ def ssm_key(wired: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, provider
     return app_client("ssm")
 
 
-@pytest.mark.parametrize("error", ["ThrottlingException", "InternalServerError", "AccessDeniedException"])
+# (the error, its HTTP status, whether a later attempt can succeed): SSM throttled or failing passes;
+# a parameter that does not exist, or a policy that denies it, stays so until someone fixes it.
+SSM_ERRORS = {
+    "ThrottlingException": (400, True),
+    "InternalServerError": (500, True),
+    "AccessDeniedException": (400, False),
+    "ParameterNotFound": (400, False),
+}
+
+
+@pytest.mark.parametrize("error", sorted(SSM_ERRORS))
 def test_ssm_unavailable_is_config_unavailable_and_no_provider_call(
     wired: FakeProviderServer, ssm_key: Any, error: str
 ) -> None:
+    status, transient = SSM_ERRORS[error]
     client = apps("chat")["chat"]
     with Stubber(ssm_key) as stub:
-        stub.add_client_error(
-            "get_parameter", error, http_status_code=400 if error != "InternalServerError" else 500
-        )
+        stub.add_client_error("get_parameter", error, http_status_code=status)
         response = billable_post("chat", client)
 
-    assert_problem(response, 503, "config_unavailable")
+    # Retry-After only where coming back can help: a missing key stays missing.
+    assert_problem(response, 503, "config_unavailable", retry_after=transient)
+    assert ("Retry-After" in response.headers) is transient
     assert "sk-" not in response.text and PARAM not in response.text
     assert wired.requests == []
     assert usage() == {"requests": 0, "images": 0}
 
 
-def test_ssm_unreachable_or_parameter_missing_is_config_unavailable(
+def test_ssm_unreachable_is_transient_and_a_missing_parameter_is_not(
     wired: FakeProviderServer, ssm_key: Any
 ) -> None:
     client = apps("chat")["chat"]
-    missing = billable_post("chat", client)  # moto has no such parameter
+    missing = billable_post("chat", client)  # moto has no such parameter: its own ParameterNotFound
     with aws_faults(ssm_key) as faults:
         faults.fail("GetParameter", raises=EndpointConnectionError(endpoint_url="https://ssm.invalid"))
         unreachable = billable_post("chat", client)
 
-    assert_problem(missing, 503, "config_unavailable")
+    assert_problem(missing, 503, "config_unavailable", retry_after=False)
+    assert "Retry-After" not in missing.headers
     assert_problem(unreachable, 503, "config_unavailable")
     assert wired.requests == []
 
@@ -558,6 +570,51 @@ def test_a_job_failing_to_store_on_every_delivery_ends_failed_and_released(
     assert usage() == {"requests": 0, "images": 0}  # a failed job is not counted
     assert [e["detail-type"] for e in aws.published_events()] == ["Job Failed"]
     assert aws.queued_messages() == []
+
+
+def test_a_job_whose_key_parameter_is_missing_fails_on_its_first_delivery(
+    wired: FakeProviderServer, aws: Aws, ssm_key: Any, provider_env: Any
+) -> None:
+    """A missing SSM parameter is configuration, not weather: no redelivery, no provider call."""
+    provider_env.use(generate="gemini")  # its key comes from SSM only (``ssm_key``); moto has none
+    client = apps("generate")["generate"]
+    job_id = submit_job(client)
+
+    result, receives = deliver(aws)
+    job = client.get(f"/jobs/{job_id}", headers=OWNER).json()
+
+    assert receives == 1
+    assert result == {"batchItemFailures": []}  # the message is done with, not handed back
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "config_unavailable"
+    assert PARAM not in json.dumps(job)
+    assert wired.requests == []
+    assert usage() == {"requests": 0, "images": 0}  # a failed job is not counted
+    assert [e["detail-type"] for e in aws.published_events()] == ["Job Failed"]
+    assert aws.queued_messages() == []
+
+
+def test_a_job_retries_a_throttled_ssm_and_then_completes(
+    wired: FakeProviderServer, aws: Aws, ssm_key: Any, provider_env: Any
+) -> None:
+    provider_env.use(generate="gemini")
+    ssm_key.put_parameter(Name=PARAM, Value="ssm-gemini-key", Type="SecureString")
+    client = apps("generate")["generate"]
+    job_id = submit_job(client)
+
+    with aws_faults(ssm_key) as faults:
+        faults.fail("GetParameter", "ThrottlingException")
+        first, _ = deliver(aws)
+    queued = client.get(f"/jobs/{job_id}", headers=OWNER).json()
+    second, receives = deliver(aws)  # SSM answers again
+    job = client.get(f"/jobs/{job_id}", headers=OWNER).json()
+
+    assert faults.failed["GetParameter"] == 1
+    assert len(first["batchItemFailures"]) == 1  # back to the queue
+    assert queued["status"] == "queued" and queued["error"]["code"] == "config_unavailable"
+    assert receives == 2 and second == {"batchItemFailures": []}
+    assert job["status"] == "succeeded" and len(job["images"]) == 1
+    assert [r.headers.get("x-goog-api-key") for r in wired.requests] == ["ssm-gemini-key"]
 
 
 def test_a_job_whose_final_status_could_not_be_written_is_never_reported_done(

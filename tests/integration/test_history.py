@@ -95,6 +95,20 @@ def test_images_are_listed_newest_first_a_page_at_a_time_and_only_the_owners(
         assert refused.status_code == 422 and refused.json()["code"] == "validation_failed"
 
 
+def test_a_cursor_belongs_to_the_list_it_came_from(apps: dict[str, TestClient]) -> None:
+    """Every list pages through one helper that ties the cursor to the list's kind: an owner's own
+    images cursor is no position in their conversations, jobs or projects."""
+    for _ in range(2):
+        generate(apps, ALICE)
+    history = apps["history"]
+    cursor = history.get("/images", params={"limit": 1}, headers=ALICE).json()["next_cursor"]
+    assert cursor
+    assert history.get("/images", params={"cursor": cursor}, headers=ALICE).status_code == 200
+    for path in ("/chat/sessions", "/jobs", "/projects"):
+        refused = history.get(path, params={"cursor": cursor}, headers=ALICE)
+        assert refused.status_code == 422 and refused.json()["code"] == "validation_failed", path
+
+
 @pytest.mark.parametrize("limit", [0, 101, -1])
 def test_a_limit_outside_1_to_100_is_422(apps: dict[str, TestClient], limit: int) -> None:
     for path in ("/images", "/chat/sessions", "/jobs", "/projects"):

@@ -9,9 +9,17 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from local.cfn_yaml import load_template
+
 ROOT = Path(__file__).resolve().parents[2]
 SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
 PROBE = Path(__file__).with_name("sam_probe.py")
+# Every function the template declares, so a new one is held to the same rules without editing a test.
+FUNCTIONS = tuple(
+    name
+    for name, resource in load_template(ROOT / "template.yaml")["Resources"].items()
+    if resource["Type"] == "AWS::Serverless::Function"
+)
 
 
 def probe(*args: str, stdin: Any = None) -> Any:
@@ -43,3 +51,14 @@ def start_api_routes(template: Path, **overrides: str) -> dict[str, Any]:
     """What ``sam local start-api`` collects from the template: routes and their authorizers."""
     result: dict[str, Any] = probe("routes", str(template), *(f"{k}={v}" for k, v in overrides.items()))
     return result
+
+
+def packaged(layer_key: str, code_keys: dict[str, str] | None = None) -> dict[str, Any]:
+    """template.yaml as `sam package` leaves it: local paths become s3://bucket/<content hash>."""
+    template = load_template(ROOT / "template.yaml")
+    resources = template["Resources"]
+    resources["CommonLayer"]["Properties"]["ContentUri"] = f"s3://artefacts/{layer_key}"
+    for name in FUNCTIONS:
+        key = (code_keys or {}).get(name, f"code-of-{resources[name]['Properties']['CodeUri']}")
+        resources[name]["Properties"]["CodeUri"] = f"s3://artefacts/{key.replace('/', '-')}"
+    return template

@@ -233,7 +233,15 @@ def test_styles_document_lists_both_languages() -> None:
     assert "prompt" not in style  # prompt engineering is ours, not the API's
     assert style["preview_url"] == "/styles/japandi/preview" and style["spaces"] == ["interior"]
     room = next(r for r in doc["room_types"] if r["id"] == "reception")
-    assert room == {"id": "reception", "name_en": "Reception", "name_ar": "ريسبشن", "space": "interior"}
+    assert room == {
+        "id": "reception",
+        "name_en": "Reception",
+        "name_ar": "ريسبشن",
+        "space": "interior",
+        "estimable": True,
+    }
+    facade = next(r for r in doc["room_types"] if r["id"] == "facade")
+    assert (facade["space"], facade["estimable"]) == ("exterior", False)  # styled, not priced
     assert {g["id"] for g in doc["grades"]} == {"economy", "lux", "super_lux", "ultra_super_lux"}
     assert json.loads(json.dumps(doc, ensure_ascii=False)) == doc
 
@@ -339,6 +347,7 @@ class _RoomFile(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: _Text
     space: Literal["interior", "exterior"]
+    estimable: bool
     essentials: list[_Essential] = Field(min_length=1)
     tip: _Text
     aliases: list[str]

@@ -22,7 +22,6 @@ from shatably.estimate.models import (
     CEILING_FINISHES,
     FLOOR_FINISHES,
     MAX_ROOMS,
-    UNBILLED_ROOM_TYPES,
     WALL_FINISHES,
     Estimate,
     EstimateRequest,
@@ -239,6 +238,75 @@ def test_a_gypsum_design_can_become_paint_or_a_cove() -> None:
     assert {"paint_not_gypsum:Reception", "cove_not_gypsum_design:Reception"} <= keys
 
 
+SUBSTITUTIONS = {
+    # room: {key: (English, Arabic)}; lux has no grade below it, so only the room's own changes show.
+    "Reception": {
+        "smaller_tiles:Reception": (
+            "Reception: porcelain 60×60 instead of 60×120",
+            "Reception: بورسلين 60×60 بدل 60×120",
+        ),
+        "ceramic_not_porcelain:Reception": (
+            "Reception: ceramic 40×40 instead of porcelain",
+            "Reception: سيراميك 40×40 بدل البورسلين",
+        ),
+        "cove_not_gypsum_design:Reception": (
+            "Reception: a 60 cm gypsum cove band instead of a designed ceiling",
+            "Reception: بانوه جبس بعرض 60 سم بدل السقف المصمم",
+        ),
+        "paint_not_gypsum:Reception": (
+            "Reception: a painted ceiling instead of gypsum board",
+            "Reception: سقف دهان بدل الجبس بورد",
+        ),
+        "paint_not_wallpaper:Reception": (
+            "Reception: painted walls instead of wallpaper",
+            "Reception: دهان بدل تشطيب الحوائط المختار",
+        ),
+    },
+    "Bed": {
+        "porcelain_not_marble:Bed": (
+            "Bed: porcelain 60×60 instead of marble",
+            "Bed: بورسلين 60×60 بدل الرخام",
+        ),
+        "paint_not_feature_wall:Bed": (
+            "Bed: painted walls instead of feature wall",
+            "Bed: دهان بدل تشطيب الحوائط المختار",
+        ),
+    },
+    # A bathroom keeps its drop ceiling (no painted ceiling offered) and its ceramic floor.
+    "Bath": {
+        "lower_wall_tiles:Bath": (
+            "Bath: wall tiles to 1.6 m and paint above, not to the ceiling",
+            "Bath: سيراميك الحوائط لارتفاع 1.6 م ودهان فوقه بدل ما يوصل للسقف",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_cheaper_finish_is_offered_under_its_key_in_the_users_language(lang: str) -> None:
+    rooms = {
+        "Reception": reception(
+            floor={"type": "porcelain", "tile_cm": [60, 120]}, ceiling="gypsum_design", walls="wallpaper"
+        ),
+        "Bed": {
+            "name": "Bed",
+            "type": "bedroom",
+            "length_m": 4,
+            "width_m": 3.5,
+            "floor": "marble",
+            "walls": {"type": "feature_wall", "finish": "stone_cladding"},
+        },
+        "Bath": {"name": "Bath", "type": "bathroom", "length_m": 2, "width_m": 1.8, "ceiling": "gypsum_full"},
+    }
+    for name, room in rooms.items():
+        result = estimate(job(grade="lux", lang=lang, rooms=[room], budget_egp=1_000), BOOK)
+        assert result.budget is not None
+        offered = {s.key: s.description for s in result.budget.substitutions}
+        expected = {key: texts[lang == "ar"] for key, texts in SUBSTITUTIONS[name].items()}
+        assert offered == expected, name
+        assert all(s.saving_egp.high > 0 for s in result.budget.substitutions)
+
+
 # --- the state decides the trades -------------------------------------------------------------------
 
 
@@ -334,10 +402,10 @@ def test_the_schedule_follows_the_trades_and_grows_with_the_job() -> None:
 # --- the request's vocabulary and limits -------------------------------------------------------------
 
 
-def test_room_types_are_the_catalogues() -> None:
-    catalogue = {room.id for room in ROOM_TYPES}
-    assert catalogue >= UNBILLED_ROOM_TYPES
-    assert set(RoomTypeId.__args__) == catalogue - UNBILLED_ROOM_TYPES  # type: ignore[attr-defined]
+def test_room_types_are_the_catalogues_estimable_ones() -> None:
+    estimable = {room.id for room in ROOM_TYPES if room.estimable}
+    assert {room.id for room in ROOM_TYPES} - estimable == {"facade", "garden"}  # styled, not priced
+    assert set(RoomTypeId.__args__) == estimable  # type: ignore[attr-defined]
     with pytest.raises(ValidationError, match="reception"):  # refused, naming what is allowed
         EstimateRequest.model_validate({"state": "plastered", "rooms": [reception(type="facade")]})
 

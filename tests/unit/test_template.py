@@ -347,9 +347,13 @@ def test_gateway_responses_are_problem_json(resources) -> None:
     for kind, response in responses.items():
         headers = response["ResponseParameters"]["Headers"]
         assert headers["Content-Type"] == "'application/problem+json'", kind
-        # Readable by the browser app: the one configured origin, else the caller's (see template).
+        # Readable by the browser app: the first allowed origin, never the caller's (see template
+        # and test_gateway_responses_never_name_the_callers_origin).
         assert headers["Access-Control-Allow-Origin"] == {
-            "Fn::If": ["SingleOrigin", {"Fn::Sub": "'${AllowedOrigins}'"}, "method.request.header.Origin"]
+            "Fn::Sub": [
+                "'${First}'",
+                {"First": {"Fn::Select": [0, {"Fn::Split": [",", {"Ref": "AllowedOrigins"}]}]}},
+            ]
         }, kind
         assert headers["Vary"] == "'Origin'"
         assert "Retry-After" in headers["Access-Control-Expose-Headers"]
@@ -366,6 +370,28 @@ def test_gateway_responses_are_problem_json(resources) -> None:
             assert body["code"] == code, kind
             if status:
                 assert body["status"] == int(status)
+
+
+def test_gateway_responses_never_name_the_callers_origin() -> None:
+    """What CloudFormation receives (the real SAM translator's output), evaluated for one and for
+    several allowed origins: every gateway response's Access-Control-Allow-Origin is a fixed text
+    ('quoted') naming the first allowed origin, never a mapping of the request's Origin header,
+    which API Gateway would echo for any origin (it cannot check a list in a gateway response)."""
+    from local.stack import Resolver
+    from tests.support.sam_tools import packaged, translate
+
+    [translated] = translate(packaged("layer"))
+    body = translated["Resources"]["ShatablyApi"]["Properties"]["Body"]
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    assert set(GATEWAY_RESPONSES) <= set(responses)
+    for origins in ("https://shatably.example", "http://localhost:5173,https://second.example"):
+        resolver = Resolver(translated, moto_url="http://127.0.0.1:1", region="eu-central-1")
+        resolver.parameters["AllowedOrigins"] = origins
+        first = origins.split(",")[0]
+        for kind, response in responses.items():
+            parameters = resolver.resolve(response["responseParameters"])
+            assert parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == f"'{first}'", kind
+            assert not any(str(v).startswith("method.request") for v in parameters.values()), kind
 
 
 def test_stage_throttles_sit_below_reserved_concurrency(template, resources) -> None:

@@ -10,32 +10,11 @@ layer: if a layer-only change did not produce new ``AWS::Lambda::Version`` logic
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from local.cfn_yaml import load_template
-from tests.support.sam_tools import translate
-
-ROOT = Path(__file__).resolve().parents[2]
-# Every function the template declares, so a new one is held to the same rules without editing this.
-FUNCTIONS = tuple(
-    name
-    for name, resource in load_template(ROOT / "template.yaml")["Resources"].items()
-    if resource["Type"] == "AWS::Serverless::Function"
-)
-
-
-def packaged(layer_key: str, code_keys: dict[str, str] | None = None) -> dict[str, Any]:
-    """template.yaml as `sam package` leaves it: local paths become s3://bucket/<content hash>."""
-    template = load_template(ROOT / "template.yaml")
-    resources = template["Resources"]
-    resources["CommonLayer"]["Properties"]["ContentUri"] = f"s3://artefacts/{layer_key}"
-    for name in FUNCTIONS:
-        key = (code_keys or {}).get(name, f"code-of-{resources[name]['Properties']['CodeUri']}")
-        resources[name]["Properties"]["CodeUri"] = f"s3://artefacts/{key.replace('/', '-')}"
-    return template
+from tests.support.sam_tools import FUNCTIONS, packaged, translate
 
 
 def versions(translated: dict[str, Any]) -> dict[str, str]:

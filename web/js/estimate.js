@@ -422,4 +422,3 @@ export function initEstimate() {
 }
 
 on("lang", relabel);
-on("catalog", () => rooms?.relabel());

@@ -4,23 +4,9 @@
 
 import { catalog } from "./catalog.js";
 import { h, nameOf } from "./dom.js";
+import { on } from "./events.js";
 import { addStrings, hasText, t } from "./i18n.js";
 
-// The estimator's room types (shatably.estimate.models.RoomTypeId); names come from GET /styles.
-const ROOM_TYPES = [
-  "living_room",
-  "reception",
-  "bedroom",
-  "kids_room",
-  "kitchen",
-  "bathroom",
-  "dining_room",
-  "home_office",
-  "entrance",
-  "balcony",
-  "dressing_room",
-  "roof",
-];
 export const STATES = ["bare", "plastered", "semi_finished", "finished"];
 export const GRADES = ["lux", "super_lux", "ultra_super_lux"];
 // A finish is its name, or its name with options: "porcelain:60x120" is
@@ -152,6 +138,13 @@ function roomTypeName(id) {
   return record ? nameOf(record) : id.replace(/_/g, " ");
 }
 
+/** The room types the estimator prices: the catalogue's (GET /styles), less those it only styles
+ * (``estimable: false``), plus the row's own until the catalogue arrives. */
+function roomTypeChoices(chosen) {
+  const ids = catalog.room_types.filter((r) => r.estimable).map((r) => r.id);
+  return ids.includes(chosen) ? ids : [...ids, chosen];
+}
+
 /**
  * A rooms editor inside ``container`` (a <tbody> of rows plus an "add" button). ``prefix`` keeps ids
  * unique per screen: the first room's length is ``{prefix}-room-0-length``.
@@ -226,7 +219,9 @@ export function roomsEditor(container, prefix) {
     );
     for (const { fields, remove, initial } of rows) {
       const chosenType = fields.type.value || initial.type || "living_room";
-      fields.type.replaceChildren(...ROOM_TYPES.map((id) => h("option", { value: id }, roomTypeName(id))));
+      fields.type.replaceChildren(
+        ...roomTypeChoices(chosenType).map((id) => h("option", { value: id }, roomTypeName(id))),
+      );
       fields.type.value = chosenType;
       for (const [select, values, given] of [
         [fields.walls, WALLS, initial.walls],
@@ -259,6 +254,8 @@ export function roomsEditor(container, prefix) {
     body.replaceChildren(...rows.map((r) => r.tr));
     relabel();
   }
+
+  on("catalog", relabel); // the room types and their names arrive with GET /styles
 
   add.addEventListener("click", () => {
     const entry = rowFor({ name: "", type: "bedroom" });

@@ -73,15 +73,17 @@ CATALOGUE: dict[str, tuple[int, str]] = {
 
 
 # Codes a later attempt can cure: the provider or a dependency was busy, slow or briefly down. The
-# job worker retries only these; anything else (a rejected request, an unusable answer, an
-# exhausted quota, a block) fails the same way again, and each provider retry is another paid call.
+# job workers retry only transient problems (``ProblemError.transient``, these codes by default);
+# anything else (a rejected request, an unusable answer, an exhausted quota, a block) fails the same
+# way again, and each provider retry is another paid call. ``config_unavailable`` is not one: a
+# missing key or parameter stays missing; the one that passes (SSM throttled or unreachable) is
+# raised with ``transient=True`` by ``shatably.secrets``.
 RETRYABLE_CODES = frozenset(
     {
         "upstream_rate_limited",
         "upstream_error",
         "upstream_timeout",
         "upstream_empty_response",
-        "config_unavailable",
         "dependency_unavailable",
         "storage_unavailable",
     }
@@ -99,11 +101,14 @@ class ProblemError(Exception):
         status: int | None = None,
         retry_after: int | None = None,
         extra: dict[str, Any] | None = None,
+        transient: bool | None = None,
     ) -> None:
         if code not in CATALOGUE:
             raise ValueError(f"unknown problem code {code!r}")
         default_status, self.title = CATALOGUE[code]
         self.code = code
+        # Whether a later attempt may succeed: the code's nature unless the raiser knows better.
+        self.transient = code in RETRYABLE_CODES if transient is None else transient
         self.status = status or default_status
         self.detail = detail or self.title
         self.retry_after = retry_after

@@ -2,7 +2,9 @@
 
 Values are cached for five minutes by Powertools parameters and never logged. A key that cannot be
 read logs one line an operator can act on (the parameter's name and the AWS error code, never the
-value) and counts ``ConfigFault``: a wrong parameter name or IAM policy is otherwise invisible.
+value) and counts ``ConfigFault``: a wrong parameter name or IAM policy is otherwise invisible. Such
+a fault is permanent (a job fails at once, no ``Retry-After``); SSM throttled or unreachable is
+transient (a job is retried, the caller told when to come back).
 
 Imports run one way: secrets uses settings and the AWS clients; neither imports secrets.
 """
@@ -18,6 +20,19 @@ from shatably.settings import ProviderName, Settings, get_settings
 
 _MAX_AGE_SECONDS = 300
 _RETRY_AFTER_SECONDS = 5
+# SSM's answers that no later attempt changes until someone fixes the configuration: no such
+# parameter (or version), an invalid name, a SecureString whose KMS key is wrong, a policy that
+# denies the read. Anything else (throttling, a 500, no connection, a timeout) passes, so it is
+# retried; an unknown code counts as passing rather than failing a job for good on a guess.
+_PERMANENT_SSM_CODES = frozenset(
+    {
+        "ParameterNotFound",
+        "ParameterVersionNotFound",
+        "ValidationException",
+        "InvalidKeyId",
+        "AccessDeniedException",
+    }
+)
 
 # The settings the cached SSM provider was built under; new settings (a test, a SnapStart restore
 # calling ``reset_settings``) start a fresh cache, so settings never has to reach back into secrets.
@@ -34,12 +49,18 @@ def get_api_key(provider: ProviderName) -> str:
         raise ProblemError("config_unavailable", detail=f"No API key is configured for {provider}.")
     try:
         value = _ssm_for(settings).get(param_name, decrypt=True, max_age=_MAX_AGE_SECONDS)
-    except Exception as exc:  # SSM down, throttled, missing, denied: all one answer to the caller
-        _config_fault(provider, param_name, _error_code(exc))
+    except Exception as exc:  # SSM down, throttled, missing, denied: one code to the caller
+        error_code = _error_code(exc)
+        _config_fault(provider, param_name, error_code)
+        if error_code in _PERMANENT_SSM_CODES:  # no Retry-After: coming back will not help
+            raise ProblemError(
+                "config_unavailable", detail=f"The {provider} API key is not configured.", transient=False
+            ) from exc
         raise ProblemError(
             "config_unavailable",
             detail=f"The {provider} API key could not be read.",
             retry_after=_RETRY_AFTER_SECONDS,  # a 503 says when to come back (reliability P8)
+            transient=True,
         ) from exc
     if not isinstance(value, str) or not value.strip():
         _config_fault(provider, param_name, "EmptyValue")

@@ -64,6 +64,7 @@ def load_room_types() -> tuple[RoomType, ...]:
             tip=_text(r["tip"]),
             space=r["space"],
             aliases=tuple(r["aliases"]),
+            estimable=r["estimable"],
         )
         for r in read("rooms.json")["room_types"]
     )

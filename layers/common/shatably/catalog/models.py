@@ -113,15 +113,18 @@ class RoomType:
     tip: Text
     space: Space = "interior"
     aliases: tuple[str, ...] = ()
+    # POST /estimate (and a project's rooms) price it; facades and gardens are styled, not priced.
+    estimable: bool = True
 
     def name(self, lang: Lang) -> str:
         return self.name_ar if lang == "ar" else self.name_en
 
-    def as_dict(self, lang: Lang | None = None) -> dict[str, str]:
-        body = {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}
+    def as_dict(self, lang: Lang | None = None) -> dict[str, str | bool]:
+        body: dict[str, str | bool] = {"id": self.id, "name_en": self.name_en, "name_ar": self.name_ar}
         if lang:
             body["name"] = self.name(lang)
         body["space"] = self.space
+        body["estimable"] = self.estimable
         return body
 
 

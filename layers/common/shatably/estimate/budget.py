@@ -44,92 +44,76 @@ GRADE_NAMES: dict[Grade, tuple[str, str]] = {
 
 def _room_changes(room: Room, lang: Lang) -> list[tuple[str, str, Room]]:
     """(key, description, changed room) for each cheaper alternative this room has."""
+
+    def change(key: str, en: str, ar: str, **surface: Any) -> tuple[str, str, Room]:
+        name = room.name
+        return f"{key}:{name}", text(lang, f"{name}: {en}", f"{name}: {ar}"), room.model_copy(update=surface)
+
     out: list[tuple[str, str, Room]] = []
     floor, ceiling, walls = room.floor, room.ceiling, room.walls
     if isinstance(floor, PorcelainFloor) and max(floor.tile_cm) >= LARGE_TILE_SIDE_CM:
         size = f"{floor.tile_cm[0]}×{floor.tile_cm[1]}"
         out.append(
-            (
-                f"smaller_tiles:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: porcelain 60×60 instead of {size}",
-                    f"{room.name}: بورسلين 60×60 بدل {size}",
-                ),
-                room.model_copy(update={"floor": PorcelainFloor(tile_cm=(60, 60))}),
+            change(
+                "smaller_tiles",
+                f"porcelain 60×60 instead of {size}",
+                f"بورسلين 60×60 بدل {size}",
+                floor=PorcelainFloor(tile_cm=(60, 60)),
             )
         )
     if isinstance(floor, PorcelainFloor):
         out.append(
-            (
-                f"ceramic_not_porcelain:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: ceramic 40×40 instead of porcelain",
-                    f"{room.name}: سيراميك 40×40 بدل البورسلين",
-                ),
-                room.model_copy(update={"floor": CeramicFloor(tile_cm=(40, 40))}),
+            change(
+                "ceramic_not_porcelain",
+                "ceramic 40×40 instead of porcelain",
+                "سيراميك 40×40 بدل البورسلين",
+                floor=CeramicFloor(tile_cm=(40, 40)),
             )
         )
     if isinstance(walls, WallTiles) and (walls.height_m is None or walls.height_m > LOWER_TILE_LINE_M):
         line = f"{LOWER_TILE_LINE_M:g}"
         out.append(
-            (
-                f"lower_wall_tiles:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: wall tiles to {line} m and paint above, not to the ceiling",
-                    f"{room.name}: سيراميك الحوائط لارتفاع {line} م ودهان فوقه بدل ما يوصل للسقف",
-                ),
-                room.model_copy(update={"walls": walls.model_copy(update={"height_m": LOWER_TILE_LINE_M})}),
+            change(
+                "lower_wall_tiles",
+                f"wall tiles to {line} m and paint above, not to the ceiling",
+                f"سيراميك الحوائط لارتفاع {line} م ودهان فوقه بدل ما يوصل للسقف",
+                walls=walls.model_copy(update={"height_m": LOWER_TILE_LINE_M}),
             )
         )
     if isinstance(floor, MarbleFloor):
         out.append(
-            (
-                f"porcelain_not_marble:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: porcelain 60×60 instead of marble",
-                    f"{room.name}: بورسلين 60×60 بدل الرخام",
-                ),
-                room.model_copy(update={"floor": PorcelainFloor(tile_cm=(60, 60))}),
+            change(
+                "porcelain_not_marble",
+                "porcelain 60×60 instead of marble",
+                "بورسلين 60×60 بدل الرخام",
+                floor=PorcelainFloor(tile_cm=(60, 60)),
             )
         )
     if isinstance(ceiling, GypsumDesign):
         out.append(
-            (
-                f"cove_not_gypsum_design:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: a 60 cm gypsum cove band instead of a designed ceiling",
-                    f"{room.name}: بانوه جبس بعرض 60 سم بدل السقف المصمم",
-                ),
-                room.model_copy(update={"ceiling": GypsumCove()}),
+            change(
+                "cove_not_gypsum_design",
+                "a 60 cm gypsum cove band instead of a designed ceiling",
+                "بانوه جبس بعرض 60 سم بدل السقف المصمم",
+                ceiling=GypsumCove(),
             )
         )
     if isinstance(ceiling, GypsumDesign | GypsumFull) and room.type != "bathroom":
         out.append(
-            (
-                f"paint_not_gypsum:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: a painted ceiling instead of gypsum board",
-                    f"{room.name}: سقف دهان بدل الجبس بورد",
-                ),
-                room.model_copy(update={"ceiling": PaintCeiling()}),
+            change(
+                "paint_not_gypsum",
+                "a painted ceiling instead of gypsum board",
+                "سقف دهان بدل الجبس بورد",
+                ceiling=PaintCeiling(),
             )
         )
     if isinstance(walls, WallpaperWalls | StoneCladding | FeatureWall):
         out.append(
-            (
-                f"paint_not_{walls.type}:{room.name}",
-                text(
-                    lang,
-                    f"{room.name}: painted walls instead of {walls.type.replace('_', ' ')}",
-                    f"{room.name}: دهان بدل تشطيب الحوائط المختار",
-                ),
-                room.model_copy(update={"walls": PaintWalls()}),
+            change(
+                f"paint_not_{walls.type}",
+                f"painted walls instead of {walls.type.replace('_', ' ')}",
+                "دهان بدل تشطيب الحوائط المختار",
+                walls=PaintWalls(),
             )
         )
     return out
@@ -156,31 +140,30 @@ def fit(
         return {"budget_egp": budget_egp, "fits": True, "gap_egp": 0, "substitutions": []}
     options: list[dict[str, Any]] = []
 
+    def option(key: str, description: str, after: list[Line]) -> None:
+        """The job priced again with one change: its saving."""
+        options.append(
+            {"key": key, "description": description, "saving_egp": _saving(job_total, total(after))}
+        )
+
     # One trade a grade down, across the flat.
     lower = GRADES[GRADES.index(grade) - 1] if grade != "lux" else None
     if lower is not None:
+        low_en, low_ar = GRADE_NAMES[lower]
         for trade in sorted({item["trade"] for item in items}):
-            after = total(price_job(works, lang, book, grade, {trade: lower}))
             en, ar = TRADES[trade]
-            low_en, low_ar = GRADE_NAMES[lower]
-            options.append(
-                {
-                    "key": f"grade_down:{trade}",
-                    "description": text(
-                        lang,
-                        f"{low_en} instead of {GRADE_NAMES[grade][0]} for {en}",
-                        f"{ar}: {low_ar} بدل {GRADE_NAMES[grade][1]}",
-                    ),
-                    "saving_egp": _saving(job_total, after),
-                }
+            description = text(
+                lang,
+                f"{low_en} instead of {GRADE_NAMES[grade][0]} for {en}",
+                f"{ar}: {low_ar} بدل {GRADE_NAMES[grade][1]}",
             )
+            option(f"grade_down:{trade}", description, price_job(works, lang, book, grade, {trade: lower}))
 
     # A cheaper finish in one room.
     for index, work in enumerate(works):
         for key, description, changed in _room_changes(work.room, lang):
             changed_works = [*works[:index], room_work(changed, state, grade, lang), *works[index + 1 :]]
-            after = total(price_job(changed_works, lang, book, grade))
-            options.append({"key": key, "description": description, "saving_egp": _saving(job_total, after)})
+            option(key, description, price_job(changed_works, lang, book, grade))
 
     useful = [o for o in options if o["saving_egp"]["high"] > 0]
     useful.sort(key=lambda o: (-o["saving_egp"]["high"], o["key"]))

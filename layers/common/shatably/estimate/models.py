@@ -27,8 +27,9 @@ Grade = Literal["lux", "super_lux", "ultra_super_lux"]
 """The Egyptian market's three finishing grades (لوكس، سوبر لوكس، الترا سوبر لوكس), cheapest first."""
 GRADES: tuple[Grade, ...] = ("lux", "super_lux", "ultra_super_lux")
 
-# The catalogue's room types (shatably.catalog.rooms); a unit test keeps the two lists equal. Not
-# imported from there so that the estimator does not load the style catalogue on its path.
+# The catalogue's estimable room types (shatably.catalog.rooms, ``estimable`` in its data; facades
+# and gardens are styled, not priced); a unit test keeps the two lists equal. Not imported from
+# there so that the estimator does not load the style catalogue on its path.
 RoomTypeId = Literal[
     "living_room",
     "reception",
@@ -43,9 +44,6 @@ RoomTypeId = Literal[
     "dressing_room",
     "roof",
 ]
-# The catalogue's room types this estimator does not bill: the studio styles them, but their trades
-# (exterior render and cladding, landscaping) are not in the price book.
-UNBILLED_ROOM_TYPES = frozenset({"facade", "garden"})
 
 ItemKey = Literal[
     # preparation and walls

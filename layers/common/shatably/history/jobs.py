@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from shatably.errors import RETRYABLE_CODES, ProblemError
+from shatably.errors import ProblemError
 from shatably.observability import count, logger
 from shatably.settings import get_settings
 from shatably.storage.aws import aws_faults, client
@@ -85,7 +85,7 @@ def run(media: MediaStore, message: HistoryMessage) -> None:
             key, contents = export.build(media, message.owner, message.project_id, message.job_id)
             result = {"key": key, "contents": contents}
     except ProblemError as problem:
-        retryable = problem.code in RETRYABLE_CODES  # the same rule as the image jobs' worker
+        retryable = problem.transient  # the same rule as the image jobs' worker
         finished = running.model_copy(
             update={
                 "status": "queued" if retryable else "failed",

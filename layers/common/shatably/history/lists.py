@@ -10,11 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shatably.history.pages import Page, decode_cursor, encode_cursor
+from shatably.history.pages import Page, owned_page
 from shatably.storage.bucket import EXTENSIONS
 from shatably.storage.media import ImageView, MediaStore
 from shatably.storage.models import ImageRecord, JobRecord, JobStatus, SessionRecord
-from shatably.storage.table import Filter, from_item
+from shatably.storage.table import Filter
 
 ImageKind = Literal["upload", "generated", "edited"]
 
@@ -54,6 +54,11 @@ class JobSummary(BaseModel):
     error_code: str | None = None
 
 
+# What a summary copies from its record, field for field (the rest it computes).
+_SESSION_FIELDS = set(SessionSummary.model_fields) - {"thumbnail"}
+_JOB_FIELDS = set(JobSummary.model_fields) - {"error_code"}
+
+
 def image_kind(operation: str) -> ImageKind:
     if operation == "upload":
         return "upload"
@@ -81,6 +86,21 @@ def _filter(
     return Filter(" AND ".join(p[0] for p in parts), names, values)
 
 
+def _session_summary(media: MediaStore, session: SessionRecord) -> SessionSummary:
+    thumbnail = None
+    if session.thumbnail_id and session.thumbnail_key and session.thumbnail_format:
+        fmt = session.thumbnail_format
+        thumbnail = Thumbnail(
+            id=session.thumbnail_id,
+            url=media.bucket.presign_get(
+                session.thumbnail_key,
+                f"image/{fmt}",
+                f"shatably-{session.thumbnail_id}.{EXTENSIONS.get(fmt, fmt)}",
+            ),
+        )
+    return SessionSummary(**session.model_dump(include=_SESSION_FIELDS), thumbnail=thumbnail)
+
+
 def sessions(
     media: MediaStore,
     owner: str,
@@ -90,41 +110,16 @@ def sessions(
     project_id: str | None = None,
     room_id: str | None = None,
 ) -> Page[SessionSummary]:
-    items, last = media.table.owned_page(
+    return owned_page(
+        media.table,
         owner,
         "SESSION",
+        SessionRecord,
+        lambda session: _session_summary(media, session),
         limit=limit,
-        start=decode_cursor(cursor, owner, "SESSION"),
+        cursor=cursor,
         where=_filter(_equal(project_id=project_id, room_id=room_id)),
     )
-    summaries = []
-    for item in items:
-        session = from_item(item, SessionRecord)
-        thumbnail = None
-        if session.thumbnail_id and session.thumbnail_key and session.thumbnail_format:
-            fmt = session.thumbnail_format
-            thumbnail = Thumbnail(
-                id=session.thumbnail_id,
-                url=media.bucket.presign_get(
-                    session.thumbnail_key,
-                    f"image/{fmt}",
-                    f"shatably-{session.thumbnail_id}.{EXTENSIONS.get(fmt, fmt)}",
-                ),
-            )
-        summaries.append(
-            SessionSummary(
-                session_id=session.session_id,
-                title=session.title,
-                created_at=session.created_at,
-                updated_at=session.updated_at,
-                turn_count=session.turn_count,
-                lang=session.lang,
-                project_id=session.project_id,
-                room_id=session.room_id,
-                thumbnail=thumbnail,
-            )
-        )
-    return Page(items=summaries, next_cursor=encode_cursor(last))
 
 
 def image_item(media: MediaStore, record: ImageRecord) -> ImageItem:
@@ -150,55 +145,42 @@ def images(
     room_id: str | None = None,
 ) -> Page[ImageItem]:
     parts = _equal(session_id=session_id, project_id=project_id, parent_id=parent_id, room_id=room_id)
-    if kind is not None:
-        operations = {"upload": "upload", "generated": "generate"}
-        if kind == "edited":
-            parts.append(
-                (
-                    "NOT #operation IN (:upload, :generate)",
-                    {"#operation": "operation"},
-                    {":upload": {"S": "upload"}, ":generate": {"S": "generate"}},
-                )
+    if kind == "edited":  # every operation but an upload's and a generation's
+        parts.append(
+            (
+                "NOT #operation IN (:upload, :generate)",
+                {"#operation": "operation"},
+                {":upload": {"S": "upload"}, ":generate": {"S": "generate"}},
             )
-        else:
-            parts.append(
-                (
-                    "#operation = :operation",
-                    {"#operation": "operation"},
-                    {":operation": {"S": operations[kind]}},
-                )
-            )
-    items, last = media.table.owned_page(
-        owner, "IMAGE", limit=limit, start=decode_cursor(cursor, owner, "IMAGE"), where=_filter(parts)
+        )
+    elif kind is not None:
+        parts += _equal(operation={"upload": "upload", "generated": "generate"}[kind])
+    return owned_page(
+        media.table,
+        owner,
+        "IMAGE",
+        ImageRecord,
+        lambda record: image_item(media, record),
+        limit=limit,
+        cursor=cursor,
+        where=_filter(parts),
     )
-    return Page(
-        items=[image_item(media, from_item(i, ImageRecord)) for i in items], next_cursor=encode_cursor(last)
-    )
+
+
+def _job_summary(job: JobRecord) -> JobSummary:
+    return JobSummary(**job.model_dump(include=_JOB_FIELDS), error_code=(job.error or {}).get("code"))
 
 
 def jobs(
     media: MediaStore, owner: str, *, limit: int, cursor: str | None, status: JobStatus | None = None
 ) -> Page[JobSummary]:
-    items, last = media.table.owned_page(
+    return owned_page(
+        media.table,
         owner,
         "JOB",
+        JobRecord,
+        _job_summary,
         limit=limit,
-        start=decode_cursor(cursor, owner, "JOB"),
+        cursor=cursor,
         where=_filter(_equal(status=status)),
     )
-    summaries = []
-    for item in items:
-        job = from_item(item, JobRecord)
-        summaries.append(
-            JobSummary(
-                job_id=job.job_id,
-                kind=job.kind,
-                status=job.status,
-                created_at=job.created_at,
-                updated_at=job.updated_at,
-                image_ids=job.image_ids,
-                project_id=job.project_id,
-                error_code=(job.error or {}).get("code"),
-            )
-        )
-    return Page(items=summaries, next_cursor=encode_cursor(last))

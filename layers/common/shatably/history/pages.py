@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
 from shatably.errors import ProblemError
-from shatably.storage.table import owner_partition
+from shatably.storage.table import Filter, Table, from_item, owner_partition
 
 T = TypeVar("T")
+R = TypeVar("R", bound=BaseModel)
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 _KEY_NAMES = ("pk", "sk", "owner_pk", "owner_sk")
@@ -57,3 +59,22 @@ def decode_cursor(cursor: str | None, owner: str, kind: str) -> dict[str, str] |
             "validation_failed", detail="cursor: not a cursor of this list; start again without it"
         )
     return dict(zip(_KEY_NAMES, values, strict=True))
+
+
+def owned_page(
+    table: Table,
+    owner: str,
+    kind: str,
+    record: type[R],
+    item: Callable[[R], T],
+    *,
+    limit: int,
+    cursor: str | None,
+    where: Filter | None = None,
+) -> Page[T]:
+    """One page of the owner's ``kind`` records (``record``), each shown as ``item`` makes it; the
+    cursor must be one of this owner's list of this kind."""
+    rows, last = table.owned_page(
+        owner, kind, limit=limit, start=decode_cursor(cursor, owner, kind), where=where
+    )
+    return Page(items=[item(from_item(row, record)) for row in rows], next_cursor=encode_cursor(last))

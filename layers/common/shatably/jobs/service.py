@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shatably import billing
-from shatably.errors import RETRYABLE_CODES, ProblemError
+from shatably.errors import ProblemError
 from shatably.jobs.models import JobMessage
 from shatably.observability import count, logger
 from shatably.settings import get_settings
@@ -172,8 +172,7 @@ async def run(
         problem = exc if isinstance(exc, ProblemError) else ProblemError("validation_failed")
         # Only a failure a later attempt can cure goes back to the queue: a rejected request, an
         # unusable answer or an exhausted quota would fail again, each attempt a paid call.
-        retryable = problem.code in RETRYABLE_CODES
-        if retryable and receive_count < max_receives:
+        if problem.transient and receive_count < max_receives:
             _finish(media, running, "queued", error=problem.to_body())
             raise  # the queue redelivers after its visibility timeout
         _finish(

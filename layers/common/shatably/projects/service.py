@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from shatably.errors import ProblemError
-from shatably.history.pages import Page, decode_cursor, encode_cursor
+from shatably.history.pages import Page, owned_page
 from shatably.projects.models import ProjectInput, ProjectPatch, ProjectView, RoomInput
 from shatably.storage.media import MediaStore
 from shatably.storage.models import ProjectRecord, new_id, now
-from shatably.storage.table import from_item
 
 _FIELDS = ("city", "area_m2", "state", "grade", "budget_egp")
 
@@ -66,7 +65,4 @@ def patch(media: MediaStore, record: ProjectRecord, body: ProjectPatch) -> Proje
 
 
 def listing(media: MediaStore, owner: str, *, limit: int, cursor: str | None) -> Page[ProjectView]:
-    items, last = media.table.owned_page(
-        owner, "PROJECT", limit=limit, start=decode_cursor(cursor, owner, "PROJECT")
-    )
-    return Page(items=[view(from_item(i, ProjectRecord)) for i in items], next_cursor=encode_cursor(last))
+    return owned_page(media.table, owner, "PROJECT", ProjectRecord, view, limit=limit, cursor=cursor)
