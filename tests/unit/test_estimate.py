@@ -199,7 +199,12 @@ def test_a_120_m2_flat_on_brick_gets_typical_rooms_and_plaster() -> None:
     # 3.84 m² / 1.4 m deep = 2.74 → 2.75 m long × 1.4 = 3.85 m².
     assert {i.room for i in lines(result, "plaster")} == {room.name for room in result.rooms}
     assert one(result, "plaster", "Balcony").quantity == 3.85
-    # Bathrooms' drop ceilings hide their slabs: walls only. 4 + 4 + 3 plumbing points.
+    # Bathrooms' drop ceilings hide their slabs: walls only. Bathroom 4.4 m² at 1.2:1 is 2.3 × 1.9
+    # (to 5 cm): 2 × 4.2 × 2.9 = 24.36 − door 1.89 − window 0.6 × 0.6 = 22.11 m² (with its slab it
+    # would be 26.48). Bathroom 2, 3.6 m²: 2.1 × 1.75, 2 × 3.85 × 2.9 = 22.33 − 2.25 = 20.08 m².
+    assert one(result, "plaster", "Bathroom").quantity == 22.11
+    assert one(result, "plaster", "Bathroom 2").quantity == 20.08
+    # 4 + 4 + 3 plumbing points.
     assert sum(i.quantity for i in lines(result, "plumbing_points")) == 11
     # One purchase for the flat of what is one product everywhere: the sealer is a single line.
     assert [i.room for i in lines(result, "sealer")] == ["All rooms"]
