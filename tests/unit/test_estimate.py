@@ -359,7 +359,61 @@ def test_every_finish_is_a_string_or_an_object(surface: str, names: tuple[str, .
             {"state": "plastered", "rooms": [reception(**{surface: {"type": name}})]}
         )
         assert as_string == as_object
-        assert estimate(as_string, BOOK).total_egp.high >= 0
+
+
+# Each finish on the 5×4 m plastered reception (the first worked example: 48.87 m² of wall net of
+# openings, 20 m² of floor, 18 m perimeter, 2.9 m high, super lux), the others left to the usual
+# (painted walls and ceiling, porcelain 60×60): the line that finish bills, worked out by hand,
+# and the lines it must not bring.
+WALL_PAINT, CEILING_PAINT = 9.63, 3.94  # the first worked example's wall and ceiling paint
+FINISH_LINES: list[tuple[str, str, dict[str, float], set[str]]] = [
+    ("walls", "paint", {"wall_paint": WALL_PAINT}, {"wallpaper", "stone_cladding", "wall_tiles"}),
+    # 48.87 × 1.15 / (0.53 × 10.05 = 5.3265 m² a roll) = 10.55 → 11 rolls; nothing painted.
+    ("walls", "wallpaper", {"wallpaper": 11}, {"wall_paint", "stone_cladding"}),
+    # The longest (5 m) wall × 2.9 = 14.5 m² papered: 14.5 × 1.15 / 5.3265 = 3.13 → 4 rolls; the other
+    # 48.87 − 14.5 = 34.37 m² painted: 34.37 × 2 / 11.67 × 1.15 = 6.774 → 6.77 L.
+    ("walls", "feature_wall", {"wallpaper": 4, "wall_paint": 6.77}, {"stone_cladding"}),
+    # Tiled to the 2.9 m ceiling: 18 × 2.9 = 52.2 less the door (1.89) and the window from its 1.0 m
+    # sill to 2.2 m (1.44) = 48.87 m²; nothing left to paint, no skirting under wall tiles.
+    ("walls", "wall_tiles", {"wall_tiles": 48.87}, {"wall_paint", "skirting"}),
+    # 48.87 × 1.10 = 53.757 → 53.76 m².
+    ("walls", "stone_cladding", {"stone_cladding": 53.76}, {"wall_paint", "wallpaper"}),
+    ("walls", "keep", {}, {"wall_paint", "wallpaper", "stone_cladding", "wall_tiles"}),
+    # 60×60 (the default): 20 × 1.10 / 1.44 m² a box = 15.28 → 16 boxes.
+    ("floor", "porcelain", {"floor_tiles": 20, "floor_tile_boxes": 16}, {"parquet", "vinyl", "marble"}),
+    # 40×40 (the default): 20 × 1.10 / (8 × 0.16 = 1.28 m² a box) = 17.19 → 18 boxes.
+    ("floor", "ceramic", {"floor_tiles": 20, "floor_tile_boxes": 18}, {"parquet", "vinyl", "marble"}),
+    # 20 × 1.07 = 21.4 m²; vinyl the same; marble 20 × 1.10 = 22 m².
+    ("floor", "parquet", {"parquet": 21.4, "labour_flooring": 20}, {"floor_tiles", "vinyl"}),
+    ("floor", "vinyl", {"vinyl": 21.4, "labour_flooring": 20}, {"floor_tiles", "parquet"}),
+    ("floor", "marble", {"marble": 22, "labour_flooring": 20}, {"floor_tiles", "parquet"}),
+    ("floor", "keep", {}, {"floor_tiles", "parquet", "vinyl", "marble", "skirting", "labour_flooring"}),
+    ("ceiling", "paint", {"ceiling_paint": CEILING_PAINT}, {"gypsum_board", "gypsum_framing"}),
+    # As in the cove-versus-full example: 20 × 1.10 = 22 m² of board; cove 0.6 m: 13.93 m².
+    ("ceiling", "gypsum_full", {"gypsum_board": 22, "gypsum_framing": 68}, set()),
+    ("ceiling", "gypsum_cove", {"gypsum_board": 13.93, "gypsum_framing": 43.04}, set()),
+    # Levels and recesses: 20 × 1.4 = 28 m² of board + 10 % = 30.8 m²; framing 28 × 3.4 = 95.2 m.
+    ("ceiling", "gypsum_design", {"gypsum_board": 30.8, "gypsum_framing": 95.2}, set()),
+    ("ceiling", "keep", {}, {"ceiling_paint", "gypsum_board", "gypsum_framing", "cornice"}),
+]
+
+
+def test_the_finish_table_covers_every_finish() -> None:
+    covered = {(surface, name) for surface, name, _, _ in FINISH_LINES}
+    every = {("walls", n) for n in WALL_FINISHES} | {("floor", n) for n in FLOOR_FINISHES}
+    assert covered == every | {("ceiling", n) for n in CEILING_FINISHES}
+
+
+@pytest.mark.parametrize(
+    ("surface", "name", "billed", "absent"), FINISH_LINES, ids=[f"{s}-{n}" for s, n, _, _ in FINISH_LINES]
+)
+def test_each_finish_bills_its_own_lines(
+    surface: str, name: str, billed: dict[str, float], absent: set[str]
+) -> None:
+    result = estimate(job(rooms=[reception(**{surface: name})]), BOOK)
+    for key, quantity in billed.items():
+        assert one(result, key).quantity == quantity, key
+    assert not [i.key for i in result.items if i.key in absent]
 
 
 def _errors(data: dict[str, Any]) -> list[Any]:
