@@ -231,6 +231,22 @@ def test_a_budget_that_does_not_fit_gets_computed_substitutions() -> None:
     assert highs == sorted(highs, reverse=True)
 
 
+def test_one_trade_a_grade_down_saves_that_trades_difference() -> None:
+    bedroom = {"name": "Bedroom", "type": "bedroom", "length_m": 4, "width_m": 3, "doors": 0, "windows": 0}
+    result = estimate(job(state="finished", grade="ultra_super_lux", rooms=[bedroom], budget_egp=1_000), BOOK)
+
+    # A repaint: walls 14 × 2.8 = 39.2 m² × 2 / 11.67 × 1.15 = 7.73 L → 2 gallons (8 L); ceiling
+    # 12 × 2 / 11.67 × 1.15 = 2.37 L → 1 gallon (4 L); labour on 39.2 + 12 = 51.2 m². All painting.
+    # Ultra super lux: 8 × 250–350 + 4 × 180–250 + 51.2 × 75–110 = 2000–2800 + 720–1000 + 3840–5632
+    # = 6560–9432. One grade down, super lux: 8 × 150–220 + 4 × 100–150 + 51.2 × 50–75
+    # = 1200–1760 + 400–600 + 2560–3840 = 4160–6200. Saving 2400–3232 (lux would be 3888–5552).
+    assert (result.total_egp.low, result.total_egp.high) == (6560, 9432)
+    assert result.budget is not None
+    [option] = result.budget.substitutions
+    assert option.key == "grade_down:paint" and "super lux instead of ultra super lux" in option.description
+    assert (option.saving_egp.low, option.saving_egp.high) == (2400, 3232)
+
+
 def test_a_budget_that_fits_says_so() -> None:
     result = estimate(job(rooms=[reception()], budget_egp=10_000_000), BOOK)
     assert result.budget is not None
