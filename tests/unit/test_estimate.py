@@ -353,6 +353,25 @@ def test_the_schedule_follows_the_trades_and_grows_with_the_job() -> None:
     assert all(p.days.low <= p.days.high for p in large.phases)
 
 
+def test_the_reception_schedule_worked_by_hand() -> None:
+    result = estimate(job(rooms=[reception(floor={"type": "porcelain", "tile_cm": [60, 120]})]), BOOK)
+
+    # The first worked example's quantities over a crew's daily output (low days at the high output):
+    # services 10 electrical points + 1 AC unit × 4 = 14 points at 8–12 a day → 2–2 days;
+    # tiling 20 m² at 12–20 m² → 1–2; putty 68.87 m² × 3 coats = 206.61 at 80–120 → 2–3;
+    # paint 68.87 × 2 coats = 137.74 at 100–150 → 1–2; fixtures 1 room at 2–3 a day → 1–1.
+    # Plastered already: no plaster phase; no gypsum, no parquet.
+    days = {p.key: (p.days.low, p.days.high) for p in result.schedule.phases}
+    assert days == {
+        "services": (2, 2),
+        "tiling": (1, 2),
+        "putty": (2, 3),
+        "paint": (1, 2),
+        "fixtures": (1, 1),
+    }
+    assert (result.schedule.total_days.low, result.schedule.total_days.high) == (7, 10)
+
+
 # --- the request's vocabulary and limits -------------------------------------------------------------
 
 
