@@ -206,6 +206,22 @@ def test_a_120_m2_flat_on_brick_gets_typical_rooms_and_plaster() -> None:
     assert one(result, "plaster", "Bathroom 2").quantity == 20.08
     # 4 + 4 + 3 plumbing points.
     assert sum(i.quantity for i in lines(result, "plumbing_points")) == 11
+    # Electrical points, per m² of floor rounded up, at least the room type's least: reception
+    # 6.95 × 4.65 = 32.32 × 0.5 = 16.2 → 17; master 14.45 × 0.6 = 8.7 → 9; bedrooms 3.55 × 2.95 =
+    # 10.47 × 0.6 = 6.3 → 7 (the least, 7); bathrooms 2.3 × 1.9 = 4.37 × 1.0 → 5 and 2.1 × 1.75 =
+    # 3.68 → 4 (the least, 4); kitchen 3.6 × 2.4 = 8.64 × 1.0 → 9; entrance 4.8 × 1.6 = 7.68 × 0.4 =
+    # 3.1 → 4; balcony 2.75 × 1.4 = 3.85 × 0.3 = 1.2 → 2 (the least, 2).
+    assert {i.room: i.quantity for i in lines(result, "electrical_points")} == {
+        "Reception": 17,
+        "Master bedroom": 9,
+        "Bedroom 2": 7,
+        "Bedroom 3": 7,
+        "Bathroom": 5,
+        "Bathroom 2": 4,
+        "Kitchen": 9,
+        "Entrance and corridor": 4,
+        "Balcony": 2,
+    }
     # One purchase for the flat of what is one product everywhere: the sealer is a single line.
     assert [i.room for i in lines(result, "sealer")] == ["All rooms"]
     assert result.schedule.phases[0].key == "services"
@@ -313,11 +329,15 @@ def test_an_l_shaped_room_from_two_rectangles() -> None:
         "name": "Reception",
         "type": "reception",
         "rects": [{"length_m": 6, "width_m": 4}, {"length_m": 3, "width_m": 3}],
+        "floor": {"type": "porcelain", "tile_cm": [60, 120]},
     }
     result = estimate(job(rooms=[l_room]), BOOK)
     # Floor 24 + 9 = 33 m²; perimeter 20 + 12 − 2 × 3 = 26 m; skirting (26 − 0.9) × 1.05 = 26.355 → 26.36.
     assert one(result, "floor_tiles").quantity == 33
     assert one(result, "skirting").quantity == 26.36
+    # A 120 cm side wastes 15 %: 33 × 1.15 / 1.44 = 26.35 → 27 boxes (at the usual 10 %, 26).
+    boxes = one(result, "floor_tile_boxes")
+    assert boxes.quantity == 27 and "15%" in boxes.note
 
 
 def test_every_line_names_its_rule_and_speaks_the_requests_language() -> None:
