@@ -222,6 +222,14 @@ def test_a_120_m2_flat_on_brick_gets_typical_rooms_and_plaster() -> None:
         "Entrance and corridor": 4,
         "Balcony": 2,
     }
+    # AC pre-piping, one split unit per 25 m² of reception and 20 m² of bedroom, rounded up: the
+    # reception 32.32 / 25 → 2; each bedroom (14.45, 10.47 / 20) → 1; none where nobody sits or sleeps.
+    assert {i.room: i.quantity for i in lines(result, "ac_piping")} == {
+        "Reception": 2,
+        "Master bedroom": 1,
+        "Bedroom 2": 1,
+        "Bedroom 3": 1,
+    }
     # One purchase for the flat of what is one product everywhere: the sealer is a single line.
     assert [i.room for i in lines(result, "sealer")] == ["All rooms"]
     assert result.schedule.phases[0].key == "services"
@@ -245,6 +253,34 @@ def test_a_budget_that_does_not_fit_gets_computed_substitutions() -> None:
     assert savings["grade_down:tiling"].high > 0
     highs = [s.saving_egp.high for s in result.budget.substitutions]
     assert highs == sorted(highs, reverse=True)
+
+
+def test_ceramic_instead_of_porcelain_saves_what_it_says() -> None:
+    result = estimate(job(rooms=[reception()], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    savings = {s.key: s.saving_egp for s in result.budget.substitutions}
+    # Porcelain 60×60: 16 boxes × 1.44 m² × 550–800 = 12 672–18 432; adhesive a full bed, 180 kg →
+    # 8 bags (200 kg) × 9–13 = 1800–2600; grout 0.16 kg/m² × 22 = 3.52 → 3.5 → 4 × 1 kg × 40–60 =
+    # 160–240. Ceramic 40×40: 22 / 1.28 = 17.19 → 18 boxes × 1.28 × 350–500 = 8064–11 520; a thin
+    # bed, 90 kg → 4 bags (100 kg) = 900–1300; grout (400 + 400) / 160 000 × 3 × 8 × 1.6 = 0.192 kg/m²
+    # × 22 = 4.22 → 4.2 → one 5 kg bag = 200–300. Saving 4608 + 900 − 40 = 5468 low,
+    # 6912 + 1300 − 60 = 8152 high.
+    saving = savings["ceramic_not_porcelain:Reception"]
+    assert (saving.low, saving.high) == (5468, 8152)
+
+
+def test_a_lower_tile_line_saves_what_tiling_to_1_6_m_costs_less() -> None:
+    bathroom = {"name": "Bathroom", "type": "bathroom", "length_m": 2, "width_m": 1.8}
+    result = estimate(job(rooms=[bathroom], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    [option] = [s for s in result.budget.substitutions if s.key == "lower_wall_tiles:Bathroom"]
+    assert "1.6 m" in option.description
+    # What the user would be billed had they asked for tiles to 1.6 m themselves.
+    lower = {**bathroom, "walls": {"type": "wall_tiles", "height_m": 1.6}}
+    cheaper = estimate(job(rooms=[lower]), BOOK).total_egp
+    expected = (result.total_egp.low - cheaper.low, result.total_egp.high - cheaper.high)
+    assert (option.saving_egp.low, option.saving_egp.high) == expected
+    assert expected[0] > 0
 
 
 def test_one_trade_a_grade_down_saves_that_trades_difference() -> None:
@@ -340,6 +376,27 @@ def test_an_l_shaped_room_from_two_rectangles() -> None:
     assert boxes.quantity == 27 and "15%" in boxes.note
 
 
+def test_a_room_given_by_its_area_alone_is_a_4_by_3_rectangle() -> None:
+    # "الصالة 24 متر": sides √(24 × 4/3) = 5.657 and 24 / 5.657 = 4.243, perimeter 19.8 m.
+    result = estimate(job(rooms=[{"name": "Hall", "type": "reception", "area_m2": 24}]), BOOK)
+    # Skirting (19.8 − 0.9) × 1.05 = 19.844 → 19.84 m (a square would give 19.63).
+    assert one(result, "skirting").quantity == 19.84
+    # Walls 19.8 × 2.9 = 57.417 − 3.33 = 54.087 m² × 2 / 11.67 × 1.15 = 10.66 L.
+    assert one(result, "wall_paint").quantity == 10.66
+
+
+def test_coats_follow_the_grade() -> None:
+    # The first worked example's 68.87 m² prepared and 48.87 m² of wall, 20 m² of ceiling.
+    lux = estimate(job(grade="lux", rooms=[reception()]), BOOK)
+    ultra = estimate(job(grade="ultra_super_lux", rooms=[reception()]), BOOK)
+    # Lux: 2 putty coats, 68.87 × 2 / 5.00 × 1.15 = 31.68 L; paint as super lux, 2 coats (9.63 L).
+    assert one(lux, "putty").quantity == 31.68 and one(lux, "wall_paint").quantity == 9.63
+    # Ultra super lux: 3 putty coats (47.52 L, as super lux) and 3 paint coats:
+    # walls 48.87 × 3 / 11.67 × 1.15 = 14.447 → 14.45 L; ceiling 20 × 3 / 11.67 × 1.15 = 5.91 L.
+    assert one(ultra, "putty").quantity == 47.52
+    assert (one(ultra, "wall_paint").quantity, one(ultra, "ceiling_paint").quantity) == (14.45, 5.91)
+
+
 def test_every_line_names_its_rule_and_speaks_the_requests_language() -> None:
     arabic = estimate(job(lang="ar", state="bare", apartment_area_m2=90), BOOK)
     for item in arabic.items:
@@ -422,7 +479,7 @@ def test_every_finish_is_a_string_or_an_object(surface: str, names: tuple[str, .
 # (painted walls and ceiling, porcelain 60×60): the line that finish bills, worked out by hand,
 # and the lines it must not bring.
 WALL_PAINT, CEILING_PAINT = 9.63, 3.94  # the first worked example's wall and ceiling paint
-FINISH_LINES: list[tuple[str, str, dict[str, float], set[str]]] = [
+FINISH_LINES: list[tuple[str, str | dict[str, Any], dict[str, float], set[str]]] = [
     ("walls", "paint", {"wall_paint": WALL_PAINT}, {"wallpaper", "stone_cladding", "wall_tiles"}),
     # 48.87 × 1.15 / (0.53 × 10.05 = 5.3265 m² a roll) = 10.55 → 11 rolls; nothing painted.
     ("walls", "wallpaper", {"wallpaper": 11}, {"wall_paint", "stone_cladding"}),
@@ -439,6 +496,14 @@ FINISH_LINES: list[tuple[str, str, dict[str, float], set[str]]] = [
     ("floor", "porcelain", {"floor_tiles": 20, "floor_tile_boxes": 16}, {"parquet", "vinyl", "marble"}),
     # 40×40 (the default): 20 × 1.10 / (8 × 0.16 = 1.28 m² a box) = 17.19 → 18 boxes.
     ("floor", "ceramic", {"floor_tiles": 20, "floor_tile_boxes": 18}, {"parquet", "vinyl", "marble"}),
+    # A size not in the box table: 25 × 33 cm = 0.0825 m²; 1.44 / 0.0825 = 17.5 → 17 tiles a box =
+    # 1.4025 m²; 20 × 1.10 / 1.4025 = 15.69 → 16 boxes.
+    (
+        "floor",
+        {"type": "ceramic", "tile_cm": [25, 33]},
+        {"floor_tiles": 20, "floor_tile_boxes": 16},
+        {"parquet"},
+    ),
     # 20 × 1.07 = 21.4 m²; vinyl the same; marble 20 × 1.10 = 22 m².
     ("floor", "parquet", {"parquet": 21.4, "labour_flooring": 20}, {"floor_tiles", "vinyl"}),
     ("floor", "vinyl", {"vinyl": 21.4, "labour_flooring": 20}, {"floor_tiles", "parquet"}),
@@ -455,16 +520,18 @@ FINISH_LINES: list[tuple[str, str, dict[str, float], set[str]]] = [
 
 
 def test_the_finish_table_covers_every_finish() -> None:
-    covered = {(surface, name) for surface, name, _, _ in FINISH_LINES}
+    covered = {(surface, name) for surface, name, _, _ in FINISH_LINES if isinstance(name, str)}
     every = {("walls", n) for n in WALL_FINISHES} | {("floor", n) for n in FLOOR_FINISHES}
     assert covered == every | {("ceiling", n) for n in CEILING_FINISHES}
 
 
 @pytest.mark.parametrize(
-    ("surface", "name", "billed", "absent"), FINISH_LINES, ids=[f"{s}-{n}" for s, n, _, _ in FINISH_LINES]
+    ("surface", "name", "billed", "absent"),
+    FINISH_LINES,
+    ids=[f"{s}-{n if isinstance(n, str) else n['tile_cm']}" for s, n, _, _ in FINISH_LINES],
 )
 def test_each_finish_bills_its_own_lines(
-    surface: str, name: str, billed: dict[str, float], absent: set[str]
+    surface: str, name: str | dict[str, Any], billed: dict[str, float], absent: set[str]
 ) -> None:
     result = estimate(job(rooms=[reception(**{surface: name})]), BOOK)
     for key, quantity in billed.items():
