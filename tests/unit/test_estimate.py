@@ -283,6 +283,40 @@ def test_a_lower_tile_line_saves_what_tiling_to_1_6_m_costs_less() -> None:
     assert expected[0] > 0
 
 
+@pytest.mark.parametrize(
+    ("finishes", "key", "instead"),
+    [
+        ({"floor": "marble"}, "porcelain_not_marble", {"floor": "porcelain"}),
+        ({"walls": "wallpaper"}, "paint_not_wallpaper", {"walls": "paint"}),
+        ({"walls": "stone_cladding"}, "paint_not_stone_cladding", {"walls": "paint"}),
+        ({"walls": "feature_wall"}, "paint_not_feature_wall", {"walls": "paint"}),
+        ({"ceiling": "gypsum_design"}, "cove_not_gypsum_design", {"ceiling": "gypsum_cove"}),
+        ({"ceiling": "gypsum_design"}, "paint_not_gypsum", {"ceiling": "paint"}),
+        ({"ceiling": "gypsum_full"}, "paint_not_gypsum", {"ceiling": "paint"}),
+    ],
+)
+def test_a_cheaper_finish_saves_what_choosing_it_would(
+    finishes: dict[str, str], key: str, instead: dict[str, str]
+) -> None:
+    result = estimate(job(rooms=[reception(**finishes)], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    [option] = [s for s in result.budget.substitutions if s.key == f"{key}:Reception"]
+    # What the user would be billed had they chosen the cheaper finish themselves.
+    cheaper = estimate(job(rooms=[reception(**instead)]), BOOK).total_egp
+    expected = (result.total_egp.low - cheaper.low, result.total_egp.high - cheaper.high)
+    assert (option.saving_egp.low, option.saving_egp.high) == expected
+    assert expected[1] > 0
+
+
+def test_a_bathrooms_drop_ceiling_is_never_traded_for_paint() -> None:
+    # It hides the pipes of the flat above: only other rooms are offered a painted ceiling.
+    bathroom = {"name": "Bathroom", "type": "bathroom", "length_m": 2, "width_m": 1.8}
+    result = estimate(job(rooms=[bathroom, reception(ceiling="gypsum_full")], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    keys = {s.key for s in result.budget.substitutions}
+    assert "paint_not_gypsum:Reception" in keys and "paint_not_gypsum:Bathroom" not in keys
+
+
 def test_one_trade_a_grade_down_saves_that_trades_difference() -> None:
     bedroom = {"name": "Bedroom", "type": "bedroom", "length_m": 4, "width_m": 3, "doors": 0, "windows": 0}
     result = estimate(job(state="finished", grade="ultra_super_lux", rooms=[bedroom], budget_egp=1_000), BOOK)
