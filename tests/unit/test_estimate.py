@@ -631,6 +631,25 @@ def test_the_csv_opens_in_excel_with_arabic() -> None:
     body = rows[1 : 1 + len(document["items"])]
     assert [r[1] for r in body] == [i["key"] for i in document["items"]]
     assert all(ARABIC.search(r[2]) for r in body)
+    # The same bill, figure for figure: quantity, unit prices and totals on every row.
+    for row, item in zip(body, document["items"], strict=True):
+        assert float(row[3]) == item["quantity"], row
+        prices = (item["unit_price_egp"]["low"], item["unit_price_egp"]["high"])
+        assert (int(row[6]), int(row[7])) == prices, row
+        assert (int(row[8]), int(row[9])) == (item["total_egp"]["low"], item["total_egp"]["high"]), row
+    # The putty row in full, as the first worked example buys it: 47.52 L in 2 buckets and 3 gallons
+    # (48 L) × 50–70 EGP a litre (super lux) = 2400–3360, in Arabic units and pack names.
+    putty = next(r for r in body if r[1] == "putty")
+    assert putty[2:10] == [
+        "معجون",
+        "47.52",
+        "لتر",
+        "2 × 18 لتر جردل + 3 × 4 لتر جالون",
+        "50",
+        "70",
+        "2400",
+        "3360",
+    ]
     total = rows[-2]
     assert (int(total[8]), int(total[9])) == (document["total_egp"]["low"], document["total_egp"]["high"])
     assert b"\r\n" in data
