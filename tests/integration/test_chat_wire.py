@@ -251,6 +251,45 @@ def test_the_budget_is_carried_and_judged(
     assert "أعلى من ميزانيتك" in body["response"]
 
 
+def test_a_budget_the_model_did_not_write_down_still_amends_the_plan(
+    chat_client: TestClient, provider_env: Any, fake_providers: Any
+) -> None:
+    # The model answers in words only; the user's own budget still reaches the plan and its estimate.
+    first, owner = turn_one(chat_client, fake_providers, designer("تمام، هنمشي على كده."))
+    assert first["plan"]["budget_egp"] is None
+
+    second = chat_client.post(
+        "/chat", json={"message": "ميزانيتي ١٥٠ ألف", "session_id": first["session_id"]}, headers=owner
+    ).json()
+
+    assert second["plan"]["budget_egp"] == 150_000
+    assert [c["field"] for c in second["changes"]] == ["budget_egp"]
+    assert second["plan"]["estimate"]["budget"]["budget_egp"] == 150_000
+    assert second["plan"]["rooms"] == first["plan"]["rooms"]
+
+
+def test_a_new_plan_keeps_the_budget_said_before(
+    chat_client: TestClient, provider_env: Any, fake_providers: Any
+) -> None:
+    fake_providers.script(
+        "gemini",
+        designer("دي خطة.", plan=living_room_plan()),
+        designer("دي خطة جديدة.", plan={**living_room_plan(), "style": "japandi"}),
+    )
+    first = chat_client.post("/chat", json={"message": "الصالة ٥ في ٤ والميزانية ٣٠٠ ألف"})
+    owner = {OWNER: first.headers[OWNER]}
+    assert first.json()["plan"]["budget_egp"] == 300_000
+
+    # The model proposes a whole new plan and leaves budget_egp null: the budget said once stays.
+    second = chat_client.post(
+        "/chat", json={"message": "غيرها جاباندي", "session_id": first.json()["session_id"]}, headers=owner
+    ).json()
+
+    assert second["plan"]["style"] == "japandi"
+    assert second["plan"]["budget_egp"] == 300_000
+    assert second["plan"]["estimate"]["budget"]["budget_egp"] == 300_000
+
+
 def test_a_reference_photo_is_sent_as_a_reference_and_the_room_photo_is_edited(
     chat_client: TestClient, provider_env: Any, fake_providers: Any
 ) -> None:

@@ -3,6 +3,8 @@ from S3 or SSM (moto)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -60,7 +62,9 @@ def test_the_same_bill_as_csv_for_excel(aws: Aws) -> None:
     assert "attachment" in response["headers"]["content-disposition"]
     assert response["isBase64Encoded"] is False  # text: API Gateway passes it through as is
     assert response["body"].startswith("\ufeff")
-    assert "بورسلين" in response["body"] or "بلاط" in response["body"]
+    rows = list(csv.reader(io.StringIO(response["body"].removeprefix("\ufeff"))))
+    assert rows[0][:3] == ["الأوضة", "الكود", "البند"]  # Arabic headers for an Arabic bill
+    assert ["الريسبشن", "floor_tile_boxes", "كراتين بلاط الأرضيات"] in [row[:3] for row in rows]
 
 
 def test_invalid_input_is_a_problem_naming_the_field_and_the_allowed_values(aws: Aws) -> None:
@@ -162,6 +166,25 @@ def test_an_invalid_book_is_refused_with_a_log_line_and_the_built_in_one_stays(
     assert result.price_book.version == pricebook.built_in().version
     [record] = [r for r in caplog.records if r.getMessage().startswith("price book refused")]
     assert reason in str(getattr(record, "reason", ""))
+
+
+def test_a_broken_upload_over_a_good_book_keeps_the_good_one(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "config/price-book.json"
+    aws.s3.put_object(Bucket=BUCKET, Key=key, Body=book_with("2027.03-good").encode())
+    monkeypatch.setenv("PRICE_BOOK_SOURCE", f"s3://{BUCKET}/{key}")
+    assert Estimate.model_validate_json(post(RECEPTION)["body"]).price_book.version == "2027.03-good"
+
+    broken = json.loads(book_with("2027.04-broken"))
+    _without_grout(broken["entries"])
+    aws.s3.put_object(Bucket=BUCKET, Key=key, Body=json.dumps(broken).encode())
+    monkeypatch.setattr(pricebook, "REFRESH_SECONDS", 0.0)
+    caplog.set_level("ERROR")
+
+    # The operator's last good prices stay, not the built-in ones, and the refusal is logged.
+    assert Estimate.model_validate_json(post(RECEPTION)["body"]).price_book.version == "2027.03-good"
+    assert any(r.getMessage().startswith("price book refused") for r in caplog.records)
 
 
 def test_a_missing_book_keeps_the_built_in_one(

@@ -198,8 +198,37 @@ def test_a_120_m2_flat_on_brick_gets_typical_rooms_and_plaster() -> None:
     # 3.84 m² / 1.4 m deep = 2.74 → 2.75 m long × 1.4 = 3.85 m².
     assert {i.room for i in lines(result, "plaster")} == {room.name for room in result.rooms}
     assert one(result, "plaster", "Balcony").quantity == 3.85
-    # Bathrooms' drop ceilings hide their slabs: walls only. 4 + 4 + 3 plumbing points.
+    # Bathrooms' drop ceilings hide their slabs: walls only. Bathroom 4.4 m² at 1.2:1 is 2.3 × 1.9
+    # (to 5 cm): 2 × 4.2 × 2.9 = 24.36 − door 1.89 − window 0.6 × 0.6 = 22.11 m² (with its slab it
+    # would be 26.48). Bathroom 2, 3.6 m²: 2.1 × 1.75, 2 × 3.85 × 2.9 = 22.33 − 2.25 = 20.08 m².
+    assert one(result, "plaster", "Bathroom").quantity == 22.11
+    assert one(result, "plaster", "Bathroom 2").quantity == 20.08
+    # 4 + 4 + 3 plumbing points.
     assert sum(i.quantity for i in lines(result, "plumbing_points")) == 11
+    # Electrical points, per m² of floor rounded up, at least the room type's least: reception
+    # 6.95 × 4.65 = 32.32 × 0.5 = 16.2 → 17; master 14.45 × 0.6 = 8.7 → 9; bedrooms 3.55 × 2.95 =
+    # 10.47 × 0.6 = 6.3 → 7 (the least, 7); bathrooms 2.3 × 1.9 = 4.37 × 1.0 → 5 and 2.1 × 1.75 =
+    # 3.68 → 4 (the least, 4); kitchen 3.6 × 2.4 = 8.64 × 1.0 → 9; entrance 4.8 × 1.6 = 7.68 × 0.4 =
+    # 3.1 → 4; balcony 2.75 × 1.4 = 3.85 × 0.3 = 1.2 → 2 (the least, 2).
+    assert {i.room: i.quantity for i in lines(result, "electrical_points")} == {
+        "Reception": 17,
+        "Master bedroom": 9,
+        "Bedroom 2": 7,
+        "Bedroom 3": 7,
+        "Bathroom": 5,
+        "Bathroom 2": 4,
+        "Kitchen": 9,
+        "Entrance and corridor": 4,
+        "Balcony": 2,
+    }
+    # AC pre-piping, one split unit per 25 m² of reception and 20 m² of bedroom, rounded up: the
+    # reception 32.32 / 25 → 2; each bedroom (14.45, 10.47 / 20) → 1; none where nobody sits or sleeps.
+    assert {i.room: i.quantity for i in lines(result, "ac_piping")} == {
+        "Reception": 2,
+        "Master bedroom": 1,
+        "Bedroom 2": 1,
+        "Bedroom 3": 1,
+    }
     # One purchase for the flat of what is one product everywhere: the sealer is a single line.
     assert [i.room for i in lines(result, "sealer")] == ["All rooms"]
     assert result.schedule.phases[0].key == "services"
@@ -223,6 +252,84 @@ def test_a_budget_that_does_not_fit_gets_computed_substitutions() -> None:
     assert savings["grade_down:tiling"].high > 0
     highs = [s.saving_egp.high for s in result.budget.substitutions]
     assert highs == sorted(highs, reverse=True)
+
+
+def test_ceramic_instead_of_porcelain_saves_what_it_says() -> None:
+    result = estimate(job(rooms=[reception()], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    savings = {s.key: s.saving_egp for s in result.budget.substitutions}
+    # Porcelain 60×60: 16 boxes × 1.44 m² × 550–800 = 12 672–18 432; adhesive a full bed, 180 kg →
+    # 8 bags (200 kg) × 9–13 = 1800–2600; grout 0.16 kg/m² × 22 = 3.52 → 3.5 → 4 × 1 kg × 40–60 =
+    # 160–240. Ceramic 40×40: 22 / 1.28 = 17.19 → 18 boxes × 1.28 × 350–500 = 8064–11 520; a thin
+    # bed, 90 kg → 4 bags (100 kg) = 900–1300; grout (400 + 400) / 160 000 × 3 × 8 × 1.6 = 0.192 kg/m²
+    # × 22 = 4.22 → 4.2 → one 5 kg bag = 200–300. Saving 4608 + 900 − 40 = 5468 low,
+    # 6912 + 1300 − 60 = 8152 high.
+    saving = savings["ceramic_not_porcelain:Reception"]
+    assert (saving.low, saving.high) == (5468, 8152)
+
+
+def test_a_lower_tile_line_saves_what_tiling_to_1_6_m_costs_less() -> None:
+    bathroom = {"name": "Bathroom", "type": "bathroom", "length_m": 2, "width_m": 1.8}
+    result = estimate(job(rooms=[bathroom], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    [option] = [s for s in result.budget.substitutions if s.key == "lower_wall_tiles:Bathroom"]
+    assert "1.6 m" in option.description
+    # What the user would be billed had they asked for tiles to 1.6 m themselves.
+    lower = {**bathroom, "walls": {"type": "wall_tiles", "height_m": 1.6}}
+    cheaper = estimate(job(rooms=[lower]), BOOK).total_egp
+    expected = (result.total_egp.low - cheaper.low, result.total_egp.high - cheaper.high)
+    assert (option.saving_egp.low, option.saving_egp.high) == expected
+    assert expected[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("finishes", "key", "instead"),
+    [
+        ({"floor": "marble"}, "porcelain_not_marble", {"floor": "porcelain"}),
+        ({"walls": "wallpaper"}, "paint_not_wallpaper", {"walls": "paint"}),
+        ({"walls": "stone_cladding"}, "paint_not_stone_cladding", {"walls": "paint"}),
+        ({"walls": "feature_wall"}, "paint_not_feature_wall", {"walls": "paint"}),
+        ({"ceiling": "gypsum_design"}, "cove_not_gypsum_design", {"ceiling": "gypsum_cove"}),
+        ({"ceiling": "gypsum_design"}, "paint_not_gypsum", {"ceiling": "paint"}),
+        ({"ceiling": "gypsum_full"}, "paint_not_gypsum", {"ceiling": "paint"}),
+    ],
+)
+def test_a_cheaper_finish_saves_what_choosing_it_would(
+    finishes: dict[str, str], key: str, instead: dict[str, str]
+) -> None:
+    result = estimate(job(rooms=[reception(**finishes)], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    [option] = [s for s in result.budget.substitutions if s.key == f"{key}:Reception"]
+    # What the user would be billed had they chosen the cheaper finish themselves.
+    cheaper = estimate(job(rooms=[reception(**instead)]), BOOK).total_egp
+    expected = (result.total_egp.low - cheaper.low, result.total_egp.high - cheaper.high)
+    assert (option.saving_egp.low, option.saving_egp.high) == expected
+    assert expected[1] > 0
+
+
+def test_a_bathrooms_drop_ceiling_is_never_traded_for_paint() -> None:
+    # It hides the pipes of the flat above: only other rooms are offered a painted ceiling.
+    bathroom = {"name": "Bathroom", "type": "bathroom", "length_m": 2, "width_m": 1.8}
+    result = estimate(job(rooms=[bathroom, reception(ceiling="gypsum_full")], budget_egp=1_000), BOOK)
+    assert result.budget is not None
+    keys = {s.key for s in result.budget.substitutions}
+    assert "paint_not_gypsum:Reception" in keys and "paint_not_gypsum:Bathroom" not in keys
+
+
+def test_one_trade_a_grade_down_saves_that_trades_difference() -> None:
+    bedroom = {"name": "Bedroom", "type": "bedroom", "length_m": 4, "width_m": 3, "doors": 0, "windows": 0}
+    result = estimate(job(state="finished", grade="ultra_super_lux", rooms=[bedroom], budget_egp=1_000), BOOK)
+
+    # A repaint: walls 14 × 2.8 = 39.2 m² × 2 / 11.67 × 1.15 = 7.73 L → 2 gallons (8 L); ceiling
+    # 12 × 2 / 11.67 × 1.15 = 2.37 L → 1 gallon (4 L); labour on 39.2 + 12 = 51.2 m². All painting.
+    # Ultra super lux: 8 × 250–350 + 4 × 180–250 + 51.2 × 75–110 = 2000–2800 + 720–1000 + 3840–5632
+    # = 6560–9432. One grade down, super lux: 8 × 150–220 + 4 × 100–150 + 51.2 × 50–75
+    # = 1200–1760 + 400–600 + 2560–3840 = 4160–6200. Saving 2400–3232 (lux would be 3888–5552).
+    assert (result.total_egp.low, result.total_egp.high) == (6560, 9432)
+    assert result.budget is not None
+    [option] = result.budget.substitutions
+    assert option.key == "grade_down:paint" and "super lux instead of ultra super lux" in option.description
+    assert (option.saving_egp.low, option.saving_egp.high) == (2400, 3232)
 
 
 def test_a_budget_that_fits_says_so() -> None:
@@ -349,9 +456,10 @@ def test_walls_described_by_finish_get_their_own_lines() -> None:
     assert one(result, "wallpaper", "Reception").unit == "roll"
     assert not lines(result, "wall_paint", "Reception")
     # Feature wall: the 4 m wall × 2.9 m = 11.6 m² papered → 11.6 × 1.15 / 5.3265 = 2.5 → 3 rolls;
-    # the rest painted.
+    # the rest painted: 15 × 2.9 = 43.5 − 3.33 openings = 40.17 − 11.6 = 28.57 m² × 2 / 11.67 × 1.15
+    # = 5.631 → 5.63 L.
     assert one(result, "wallpaper", "Bedroom").quantity == 3
-    assert one(result, "wall_paint", "Bedroom").quantity > 0
+    assert one(result, "wall_paint", "Bedroom").quantity == 5.63
 
 
 def test_an_l_shaped_room_from_two_rectangles() -> None:
@@ -359,11 +467,36 @@ def test_an_l_shaped_room_from_two_rectangles() -> None:
         "name": "Reception",
         "type": "reception",
         "rects": [{"length_m": 6, "width_m": 4}, {"length_m": 3, "width_m": 3}],
+        "floor": {"type": "porcelain", "tile_cm": [60, 120]},
     }
     result = estimate(job(rooms=[l_room]), BOOK)
     # Floor 24 + 9 = 33 m²; perimeter 20 + 12 − 2 × 3 = 26 m; skirting (26 − 0.9) × 1.05 = 26.355 → 26.36.
     assert one(result, "floor_tiles").quantity == 33
     assert one(result, "skirting").quantity == 26.36
+    # A 120 cm side wastes 15 %: 33 × 1.15 / 1.44 = 26.35 → 27 boxes (at the usual 10 %, 26).
+    boxes = one(result, "floor_tile_boxes")
+    assert boxes.quantity == 27 and "15%" in boxes.note
+
+
+def test_a_room_given_by_its_area_alone_is_a_4_by_3_rectangle() -> None:
+    # "الصالة 24 متر": sides √(24 × 4/3) = 5.657 and 24 / 5.657 = 4.243, perimeter 19.8 m.
+    result = estimate(job(rooms=[{"name": "Hall", "type": "reception", "area_m2": 24}]), BOOK)
+    # Skirting (19.8 − 0.9) × 1.05 = 19.844 → 19.84 m (a square would give 19.63).
+    assert one(result, "skirting").quantity == 19.84
+    # Walls 19.8 × 2.9 = 57.417 − 3.33 = 54.087 m² × 2 / 11.67 × 1.15 = 10.66 L.
+    assert one(result, "wall_paint").quantity == 10.66
+
+
+def test_coats_follow_the_grade() -> None:
+    # The first worked example's 68.87 m² prepared and 48.87 m² of wall, 20 m² of ceiling.
+    lux = estimate(job(grade="lux", rooms=[reception()]), BOOK)
+    ultra = estimate(job(grade="ultra_super_lux", rooms=[reception()]), BOOK)
+    # Lux: 2 putty coats, 68.87 × 2 / 5.00 × 1.15 = 31.68 L; paint as super lux, 2 coats (9.63 L).
+    assert one(lux, "putty").quantity == 31.68 and one(lux, "wall_paint").quantity == 9.63
+    # Ultra super lux: 3 putty coats (47.52 L, as super lux) and 3 paint coats:
+    # walls 48.87 × 3 / 11.67 × 1.15 = 14.447 → 14.45 L; ceiling 20 × 3 / 11.67 × 1.15 = 5.91 L.
+    assert one(ultra, "putty").quantity == 47.52
+    assert (one(ultra, "wall_paint").quantity, one(ultra, "ceiling_paint").quantity) == (14.45, 5.91)
 
 
 def test_every_line_names_its_rule_and_speaks_the_requests_language() -> None:
@@ -399,6 +532,25 @@ def test_the_schedule_follows_the_trades_and_grows_with_the_job() -> None:
     assert all(p.days.low <= p.days.high for p in large.phases)
 
 
+def test_the_reception_schedule_worked_by_hand() -> None:
+    result = estimate(job(rooms=[reception(floor={"type": "porcelain", "tile_cm": [60, 120]})]), BOOK)
+
+    # The first worked example's quantities over a crew's daily output (low days at the high output):
+    # services 10 electrical points + 1 AC unit × 4 = 14 points at 8–12 a day → 2–2 days;
+    # tiling 20 m² at 12–20 m² → 1–2; putty 68.87 m² × 3 coats = 206.61 at 80–120 → 2–3;
+    # paint 68.87 × 2 coats = 137.74 at 100–150 → 1–2; fixtures 1 room at 2–3 a day → 1–1.
+    # Plastered already: no plaster phase; no gypsum, no parquet.
+    days = {p.key: (p.days.low, p.days.high) for p in result.schedule.phases}
+    assert days == {
+        "services": (2, 2),
+        "tiling": (1, 2),
+        "putty": (2, 3),
+        "paint": (1, 2),
+        "fixtures": (1, 1),
+    }
+    assert (result.schedule.total_days.low, result.schedule.total_days.high) == (7, 10)
+
+
 # --- the request's vocabulary and limits -------------------------------------------------------------
 
 
@@ -422,7 +574,71 @@ def test_every_finish_is_a_string_or_an_object(surface: str, names: tuple[str, .
             {"state": "plastered", "rooms": [reception(**{surface: {"type": name}})]}
         )
         assert as_string == as_object
-        assert estimate(as_string, BOOK).total_egp.high >= 0
+
+
+# Each finish on the 5×4 m plastered reception (the first worked example: 48.87 m² of wall net of
+# openings, 20 m² of floor, 18 m perimeter, 2.9 m high, super lux), the others left to the usual
+# (painted walls and ceiling, porcelain 60×60): the line that finish bills, worked out by hand,
+# and the lines it must not bring.
+WALL_PAINT, CEILING_PAINT = 9.63, 3.94  # the first worked example's wall and ceiling paint
+FINISH_LINES: list[tuple[str, str | dict[str, Any], dict[str, float], set[str]]] = [
+    ("walls", "paint", {"wall_paint": WALL_PAINT}, {"wallpaper", "stone_cladding", "wall_tiles"}),
+    # 48.87 × 1.15 / (0.53 × 10.05 = 5.3265 m² a roll) = 10.55 → 11 rolls; nothing painted.
+    ("walls", "wallpaper", {"wallpaper": 11}, {"wall_paint", "stone_cladding"}),
+    # The longest (5 m) wall × 2.9 = 14.5 m² papered: 14.5 × 1.15 / 5.3265 = 3.13 → 4 rolls; the other
+    # 48.87 − 14.5 = 34.37 m² painted: 34.37 × 2 / 11.67 × 1.15 = 6.774 → 6.77 L.
+    ("walls", "feature_wall", {"wallpaper": 4, "wall_paint": 6.77}, {"stone_cladding"}),
+    # Tiled to the 2.9 m ceiling: 18 × 2.9 = 52.2 less the door (1.89) and the window from its 1.0 m
+    # sill to 2.2 m (1.44) = 48.87 m²; nothing left to paint, no skirting under wall tiles.
+    ("walls", "wall_tiles", {"wall_tiles": 48.87}, {"wall_paint", "skirting"}),
+    # 48.87 × 1.10 = 53.757 → 53.76 m².
+    ("walls", "stone_cladding", {"stone_cladding": 53.76}, {"wall_paint", "wallpaper"}),
+    ("walls", "keep", {}, {"wall_paint", "wallpaper", "stone_cladding", "wall_tiles"}),
+    # 60×60 (the default): 20 × 1.10 / 1.44 m² a box = 15.28 → 16 boxes.
+    ("floor", "porcelain", {"floor_tiles": 20, "floor_tile_boxes": 16}, {"parquet", "vinyl", "marble"}),
+    # 40×40 (the default): 20 × 1.10 / (8 × 0.16 = 1.28 m² a box) = 17.19 → 18 boxes.
+    ("floor", "ceramic", {"floor_tiles": 20, "floor_tile_boxes": 18}, {"parquet", "vinyl", "marble"}),
+    # A size not in the box table: 25 × 33 cm = 0.0825 m²; 1.44 / 0.0825 = 17.5 → 17 tiles a box =
+    # 1.4025 m²; 20 × 1.10 / 1.4025 = 15.69 → 16 boxes.
+    (
+        "floor",
+        {"type": "ceramic", "tile_cm": [25, 33]},
+        {"floor_tiles": 20, "floor_tile_boxes": 16},
+        {"parquet"},
+    ),
+    # 20 × 1.07 = 21.4 m²; vinyl the same; marble 20 × 1.10 = 22 m².
+    ("floor", "parquet", {"parquet": 21.4, "labour_flooring": 20}, {"floor_tiles", "vinyl"}),
+    ("floor", "vinyl", {"vinyl": 21.4, "labour_flooring": 20}, {"floor_tiles", "parquet"}),
+    ("floor", "marble", {"marble": 22, "labour_flooring": 20}, {"floor_tiles", "parquet"}),
+    ("floor", "keep", {}, {"floor_tiles", "parquet", "vinyl", "marble", "skirting", "labour_flooring"}),
+    ("ceiling", "paint", {"ceiling_paint": CEILING_PAINT}, {"gypsum_board", "gypsum_framing"}),
+    # As in the cove-versus-full example: 20 × 1.10 = 22 m² of board; cove 0.6 m: 13.93 m².
+    ("ceiling", "gypsum_full", {"gypsum_board": 22, "gypsum_framing": 68}, set()),
+    ("ceiling", "gypsum_cove", {"gypsum_board": 13.93, "gypsum_framing": 43.04}, set()),
+    # Levels and recesses: 20 × 1.4 = 28 m² of board + 10 % = 30.8 m²; framing 28 × 3.4 = 95.2 m.
+    ("ceiling", "gypsum_design", {"gypsum_board": 30.8, "gypsum_framing": 95.2}, set()),
+    ("ceiling", "keep", {}, {"ceiling_paint", "gypsum_board", "gypsum_framing", "cornice"}),
+]
+
+
+def test_the_finish_table_covers_every_finish() -> None:
+    covered = {(surface, name) for surface, name, _, _ in FINISH_LINES if isinstance(name, str)}
+    every = {("walls", n) for n in WALL_FINISHES} | {("floor", n) for n in FLOOR_FINISHES}
+    assert covered == every | {("ceiling", n) for n in CEILING_FINISHES}
+
+
+@pytest.mark.parametrize(
+    ("surface", "name", "billed", "absent"),
+    FINISH_LINES,
+    ids=[f"{s}-{n if isinstance(n, str) else n['tile_cm']}" for s, n, _, _ in FINISH_LINES],
+)
+def test_each_finish_bills_its_own_lines(
+    surface: str, name: str | dict[str, Any], billed: dict[str, float], absent: set[str]
+) -> None:
+    result = estimate(job(rooms=[reception(**{surface: name})]), BOOK)
+    for key, quantity in billed.items():
+        assert one(result, key).quantity == quantity, key
+    assert not [i.key for i in result.items if i.key in absent]
 
 
 def _errors(data: dict[str, Any]) -> list[Any]:
@@ -483,6 +699,25 @@ def test_the_csv_opens_in_excel_with_arabic() -> None:
     body = rows[1 : 1 + len(document["items"])]
     assert [r[1] for r in body] == [i["key"] for i in document["items"]]
     assert all(ARABIC.search(r[2]) for r in body)
+    # The same bill, figure for figure: quantity, unit prices and totals on every row.
+    for row, item in zip(body, document["items"], strict=True):
+        assert float(row[3]) == item["quantity"], row
+        prices = (item["unit_price_egp"]["low"], item["unit_price_egp"]["high"])
+        assert (int(row[6]), int(row[7])) == prices, row
+        assert (int(row[8]), int(row[9])) == (item["total_egp"]["low"], item["total_egp"]["high"]), row
+    # The putty row in full, as the first worked example buys it: 47.52 L in 2 buckets and 3 gallons
+    # (48 L) × 50–70 EGP a litre (super lux) = 2400–3360, in Arabic units and pack names.
+    putty = next(r for r in body if r[1] == "putty")
+    assert putty[2:10] == [
+        "معجون",
+        "47.52",
+        "لتر",
+        "2 × 18 لتر جردل + 3 × 4 لتر جالون",
+        "50",
+        "70",
+        "2400",
+        "3360",
+    ]
     total = rows[-2]
     assert (int(total[8]), int(total[9])) == (document["total_egp"]["low"], document["total_egp"]["high"])
     assert b"\r\n" in data

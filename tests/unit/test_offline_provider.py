@@ -259,6 +259,27 @@ def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
     assert "What I understood:" in result.text and "150,000 EGP" in result.text
 
 
+@pytest.mark.parametrize(
+    ("message", "surface", "finish"),
+    [
+        # Issue 15's words: tiles "to the ceiling" in Arabic, walls named only by brand and sheen (in a
+        # kitchen, whose usual walls are tiles, so only reading them keeps the paint), a negation
+        # followed by what is wanted, and any negated drop-ceiling word.
+        ("الحمام الماستر 2.5 في 2 سيراميك حوائط لحد السقف", "walls", "wall_tiles"),
+        ("المطبخ 3 في 2.5، الحيطان جوتن فينوماستك ساتان", "walls", "paint"),
+        ("الريسبشن 6 في 4، بلاش السقف الساقط، خليه بانوه", "ceiling", "gypsum_cove"),
+        ("الريسبشن 6 في 4، بلاش بانوه، خليه سقف ساقط", "ceiling", "gypsum_full"),  # the negation ends at "،"
+        ("الصالة 4 في 5 بدون جبس بورد", "ceiling", "paint"),
+        ("Reception 6x4 m, only a gypsum cove band, not a full drop ceiling", "ceiling", "gypsum_cove"),
+    ],
+)
+def test_finishes_are_read_as_people_say_them(message: str, surface: str, finish: str) -> None:
+    [room] = structured(chat(message))["plan"]["rooms"]
+    assert room[surface]["type"] == finish
+    if finish == "wall_tiles":
+        assert room[surface]["height_m"] is None  # to the ceiling: the estimator's default height
+
+
 def test_franco_rooms_are_named_in_arabic() -> None:
     plan = structured(chat("ana 3ndy sala 4x5 w 3ayez ashtbha", lang="ar"))["plan"]
     assert [(r["name"], r["length_m"], r["width_m"]) for r in plan["rooms"]] == [("صالة", 4.0, 5.0)]

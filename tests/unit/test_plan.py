@@ -30,7 +30,9 @@ from shatably.chat.plan import (
     parse_designer_reply,
     plan_changes,
 )
+from shatably.estimate import pricebook
 from shatably.estimate.models import CEILING_FINISHES, FLOOR_FINISHES, WALL_FINISHES, RoomTypeId
+from shatably.estimate.service import estimate
 
 # Keywords both Gemini's response_json_schema and OpenAI's strict json_schema accept.
 PORTABLE_KEYWORDS = {"type", "properties", "required", "additionalProperties", "items", "enum", "description"}
@@ -195,6 +197,45 @@ def test_a_room_without_a_size_is_designed_but_not_estimated() -> None:
     assert [r.name for r in request.rooms] == ["صالة", "حمام"]
     assert notes == ["لسه محتاج مقاسات: المطبخ"]
     assert request.state == "plastered" and request.grade == "super_lux" and request.budget_egp == 150000
+
+
+def test_the_plans_finishes_are_what_the_estimate_bills() -> None:
+    # "حمام 2 في 1.8 من غير سقف ساقط": the model writes a painted ceiling. A bathroom's usual ceiling
+    # is a drop ceiling, so only the plan's own finish keeps gypsum off the bill.
+    bathroom = PlanDraft(
+        style="modern",
+        summary="x",
+        state="plastered",
+        grade="super_lux",
+        rooms=[
+            PlanRoom.model_validate(
+                room("حمام", "bathroom", length_m=2, width_m=1.8, ceiling=finish("paint"))
+            )
+        ],
+    )
+    request, _ = estimate_request(bathroom, lang="ar")
+    assert request is not None
+    bill = estimate(request, pricebook.built_in())
+    keys = {i.key for i in bill.items}
+    assert not keys & {"gypsum_board", "gypsum_framing", "cornice", "labour_gypsum"}
+    # The slab painted instead: 3.6 m² × 2 coats / 11.67 m²/L × 1.15 = 0.7095 → 0.71 L.
+    assert [i.quantity for i in bill.items if i.key == "ceiling_paint"] == [0.71]
+
+    # A cove band where the usual is a painted ceiling: the board of a 0.6 m band on a 5 × 4 m room,
+    # 0.6 × 18 − 4 × 0.6² = 9.36 m² + a 0.25 m lip on its 13.2 m inner edge (3.3 m²) = 12.66 m²,
+    # + 10 % = 13.93 m².
+    cove = finish("gypsum_cove", band_m=0.6)
+    reception = bathroom.model_copy(
+        update={
+            "rooms": [
+                PlanRoom.model_validate(room("ريسبشن", "reception", length_m=5, width_m=4, ceiling=cove))
+            ]
+        }
+    )
+    request, _ = estimate_request(reception, lang="ar")
+    assert request is not None
+    bill = estimate(request, pricebook.built_in())
+    assert [i.quantity for i in bill.items if i.key == "gypsum_board"] == [13.93]
 
 
 def test_what_was_not_said_is_assumed_out_loud() -> None:
@@ -411,7 +452,8 @@ def test_finish_enums_are_the_estimators() -> None:
 
 
 def test_gemini_accepts_the_reply_schema() -> None:
-    types = pytest.importorskip("google.genai.types")
+    from google.genai import types  # a pinned dependency of the layer: missing is a failure, not a skip
+
     converted = types.Schema.from_json_schema(
         json_schema=types.JSONSchema(**DESIGNER_REPLY_SCHEMA), raise_error_on_unsupported_field=True
     )
