@@ -271,6 +271,16 @@ def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
         ("الريسبشن 6 في 4، بلاش بانوه، خليه سقف ساقط", "ceiling", "gypsum_full"),  # the negation ends at "،"
         ("الصالة 4 في 5 بدون جبس بورد", "ceiling", "paint"),
         ("Reception 6x4 m, only a gypsum cove band, not a full drop ceiling", "ceiling", "gypsum_cove"),
+        # The negation governs the finish through the verb, however it is conjugated ...
+        ("الصالة 4 في 5 ومش عايزة سقف ساقط", "ceiling", "paint"),
+        ("الصالة 4 في 5 ومش عاوزين جبس بورد", "ceiling", "paint"),
+        ("الصالة 4 في 5 ومش محتاجين سقف ساقط", "ceiling", "paint"),
+        ("الصالة 4 في 5 ومش هنعمل سقف ساقط", "ceiling", "paint"),
+        ("الصالة 4 في 5 من غير ما نعمل سقف ساقط", "ceiling", "paint"),
+        ("Living room 5x4, I don't want a full drop ceiling", "ceiling", "paint"),
+        # ... and only then: "not big, and I want a drop ceiling"; "I want nothing but a drop ceiling".
+        ("الصالة 4 في 5 مش كبيرة وعايز سقف ساقط", "ceiling", "gypsum_full"),
+        ("الصالة 4 في 5 مش عايز غير سقف ساقط", "ceiling", "gypsum_full"),
     ],
 )
 def test_finishes_are_read_as_people_say_them(message: str, surface: str, finish: str) -> None:

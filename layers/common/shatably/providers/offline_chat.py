@@ -53,9 +53,23 @@ _SHOW_EN = (
     "moodboard", "picture", "image of", "restyle", "redesign my", "what would it look like",
 )  # fmt: skip
 _SHOW_AR = ("ارسم", "وري", "صور", "فرجني", "تخيل")  # word stems: ارسمهالي، وريني، صورة، صورهالي
-_NEGATION = ("من غير", "بدون", "بلاش", "مش عايز", "مش عاوز", "مش محتاج", "no", "without", "not", "don't want",
-             "dont want", "msh", "mesh", "men gheir", "mn gher", "bala")  # fmt: skip
-
+# A negation rules a finish out when it governs it: the cue, then at most a few words that only
+# carry the verb ("مش عايزين", "من غير ما نعمل", "don't want a"), then the finish. Anything else in
+# between ("الصالة مش كبيرة وعايز سقف ساقط", "مش عايز غير سقف ساقط") leaves the finish wanted.
+_NEGATION_CUES = ("من غير", "بدون", "بلاش", "مفيش", "ولا", "لا", "no", "without", "not", "don't", "dont",
+                  "never", "skip", "men gheir", "mn gher", "men gher", "bala", "bdoon", "bedoon")  # fmt: skip
+# "مش" negates a verb: it rules out a finish only through one ("مش عايزة", "مش هنعمل", "مش لازم").
+_NOT = ("مش", "msh", "mesh", "mish")
+_NEGATED_VERB = ("عايز", "عاوز", "محتاج", "حابب", "لازم", "3ayz", "3ayez", "3awz", "ayz", "ayez", "awz",
+                 "m7tag", "me7tag", "mehtag", "lazem", "7abb")  # fmt: skip
+# Egyptian verbs in the present and future start with these (هنعمل، نركب، بنحب، يبقى، تعمل).
+_VERB_PREFIXES = ("ه", "ن", "ب", "ي", "ت")
+_GOVERNING = frozenset(
+    ("ما", "اي", "عندنا", "فيه", "want", "need", "needs", "a", "an", "any", "to", "have", "use", "put",
+     "do", "install", "add", "for", "the", "we", "i", "really", "full", "complete", "whole", "nedy", "n3ml",
+     "ne3mel", "a3ml")
+)  # fmt: skip
+_MAX_GOVERNING_WORDS = 3
 _SURFACE_WORDS: dict[str, tuple[str, ...]] = {
     "floor": ("الارضيه", "ارضيه", "الارض", "floor", "flooring", "el ard", "ard"),
     "walls": ("الحيطان", "الحيطه", "حيطان", "الحوائط", "الجدران", "walls", "wall", "7eetan", "el 7eetan"),
@@ -122,6 +136,19 @@ def _words(phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 def _has(folded: str, phrases: tuple[str, ...]) -> bool:
     return mentions_any(folded, _words(phrases))
+
+
+_FOLDED_CUES = tuple(tuple(fold(cue).split()) for cue in _NEGATION_CUES)
+_FOLDED_NOT = frozenset(fold(word) for word in _NOT)
+_FOLDED_VERBS = _words(_NEGATED_VERB)
+_FOLDED_GOVERNING = frozenset(fold(word) for word in _GOVERNING)
+_FINISH_WORDS = frozenset(
+    word
+    for table in (_FLOOR_WORDS, _WALL_WORDS, _CEILING_WORDS)
+    for _, phrases in table
+    for phrase in phrases
+    for word in fold(phrase).split()
+)
 
 
 @dataclass
@@ -192,14 +219,44 @@ def wants_picture(text: str) -> bool:
 
 
 def _negated(folded: str, phrase: str) -> bool:
-    """Whether a negation comes in the few words before the phrase ("من غير سقف ساقط")."""
+    """Whether a negation governs the phrase ("من غير سقف ساقط", "مش عايزين جبس بورد")."""
     for match in re.finditer(rf"(?<!\S)[وبفلك]?{re.escape(phrase)}(?!\S)", folded):
         # "ومن غير": a joined "and"/"so" in front of the negation still negates.
-        before = [w[1:] if len(w) > 2 and w[0] in "وف" else w for w in folded[: match.start()].split()[-3:]]
-        window = " ".join(before)
-        if any(f" {fold(n)} " in f" {window} " for n in _NEGATION):
+        before = [w[1:] if len(w) > 2 and w[0] in "وف" else w for w in folded[: match.start()].split()]
+        if _governs(before):
             return True
     return False
+
+
+def _governs(before: list[str]) -> bool:
+    """Whether the words before a finish end with a negation cue and then only verb words."""
+    for gap in range(min(_MAX_GOVERNING_WORDS, len(before)) + 1):
+        cut = len(before) - gap
+        between = before[cut:]
+        if any(not _carries_verb(word) for word in between):
+            return False  # a word that is not the verb's: the negation (if any) is about it
+        words = before[:cut]
+        if any(_ends_with(words, cue) for cue in _FOLDED_CUES):
+            return True
+        # "مش" + a verb: the verb is the first word after it.
+        if words and words[-1] in _FOLDED_NOT and between and _is_verb(between[0]):
+            return True
+    return False
+
+
+def _carries_verb(word: str) -> bool:
+    return word in _FOLDED_GOVERNING or _is_verb(word)
+
+
+def _is_verb(word: str) -> bool:
+    if word.startswith(_FOLDED_VERBS):
+        return True
+    # An Arabic present or future verb, but never a finish's own word ("بانوه", "بلاط").
+    return len(word) >= 3 and word.startswith(_VERB_PREFIXES) and word not in _FINISH_WORDS
+
+
+def _ends_with(words: list[str], cue: tuple[str, ...]) -> bool:
+    return len(words) >= len(cue) and tuple(words[len(words) - len(cue) :]) == cue
 
 
 # A negation reaches to the end of its clause: "بلاش السقف الساقط، خليه بانوه" rules out only the first.
