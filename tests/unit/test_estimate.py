@@ -551,6 +551,20 @@ def test_the_reception_schedule_worked_by_hand() -> None:
     assert (result.schedule.total_days.low, result.schedule.total_days.high) == (7, 10)
 
 
+def test_the_plasters_drying_is_in_the_total_where_tiling_and_gypsum_do_not_fill_it() -> None:
+    result = estimate(
+        job(state="bare", rooms=[reception(floor={"type": "porcelain", "tile_cm": [60, 120]})]), BOOK
+    )
+
+    # The same reception on brick adds plaster: walls 18 m × 2.9 m − door 0.9 × 2.1 − window 1.2 × 1.2
+    # = 48.87 m², + the 20 m² slab = 68.87 m² at 40–60 m² a day → 2–2 days. Phases: 2+2+1+2+1+1 = 9
+    # (low) and 2+2+2+3+2+1 = 12 (high). Putty waits 7 days for the plaster to dry; only tiling
+    # (1–2 days; no gypsum here) goes on meanwhile, so the total waits 7−1 = 6 and 7−2 = 5 more days.
+    days = {p.key: (p.days.low, p.days.high) for p in result.schedule.phases}
+    assert days["plaster"] == (2, 2) and days["tiling"] == (1, 2)
+    assert (result.schedule.total_days.low, result.schedule.total_days.high) == (15, 17)
+
+
 # --- the request's vocabulary and limits -------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The phases in the order the trades work, with indicative working days for the job's size.
 
 Daily output of one crew (trade practice, indicative): the days are the job's quantities divided by
-the high and the low output, each phase at least one day, phases back to back.
+the high and the low output, each phase at least one day, phases back to back; the total also holds
+the plaster's drying wait that tiling and gypsum do not fill.
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def build_schedule(works: list[RoomWork], state: State, lang: Lang) -> dict[str,
                 "note": f"{amount} {arabic}" if ar else f"{amount} {en}",
             }
         )
-    return {
-        "phases": phases,
-        "total_days": {
-            "low": sum(p["days"]["low"] for p in phases),
-            "high": sum(p["days"]["high"] for p in phases),
-        },
-    }
+    total = {bound: sum(p["days"][bound] for p in phases) for bound in ("low", "high")}
+    if plaster > 0 and putty > 0:
+        # Putty waits for the plaster to dry; only tiling and gypsum fill that wait.
+        for bound in total:
+            meanwhile = sum(p["days"][bound] for p in phases if p["key"] in ("tiling", "gypsum"))
+            total[bound] += max(0, PLASTER_DRYING_DAYS - meanwhile)
+    return {"phases": phases, "total_days": total}
