@@ -6,7 +6,6 @@ import asyncio
 import io
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -450,13 +449,6 @@ def test_variations_differ_and_repeat_exactly() -> None:
         picture(generate(n=1, seed=7).images[0]).tobytes()
         != picture(generate(n=1, seed=8).images[0]).tobytes()
     )
-
-
-def test_a_1024_png_is_fast() -> None:
-    generate(width=64, height=64)  # warm imports
-    start = time.perf_counter()
-    generate(width=1024, height=1024, output_format="png")
-    assert time.perf_counter() - start < 0.5  # ~40 ms here; generous for slow CI machines
 
 
 # --- edit -----------------------------------------------------------------------------------------
