@@ -266,6 +266,8 @@ def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
         # followed by what is wanted, and any negated drop-ceiling word.
         ("الحمام الماستر 2.5 في 2 سيراميك حوائط لحد السقف", "walls", "wall_tiles"),
         ("المطبخ 3 في 2.5، الحيطان جوتن فينوماستك ساتان", "walls", "paint"),
+        ("المطبخ 3 في 2.5، الحيطان سايبس سوبر مات", "walls", "paint"),
+        ("Kitchen 3 x 2.5 m, Jotun Fenomastic matt on the walls", "walls", "paint"),
         ("الريسبشن 6 في 4، بلاش السقف الساقط، خليه بانوه", "ceiling", "gypsum_cove"),
         ("الريسبشن 6 في 4، بلاش بانوه، خليه سقف ساقط", "ceiling", "gypsum_full"),  # the negation ends at "،"
         ("الصالة 4 في 5 بدون جبس بورد", "ceiling", "paint"),

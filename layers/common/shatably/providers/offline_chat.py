@@ -87,7 +87,9 @@ _WALL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "wall tiles", "tiled walls", "tiled to the ceiling", "tiles to the ceiling", "tiled")),
     ("stone_cladding", ("حجر", "هاشمي", "stone cladding")),
     ("wallpaper", ("ورق حائط", "ورق حيط", "ورق حايط", "والبيبر", "wallpaper")),
-    ("paint", ("دهان", "بلاستيك", "paint", "ساتان", "مط", "dehan")),
+    # Paint is often named by its brand or sheen alone ("سايبس سوبر مات", "جوتن فينوماستك ساتان").
+    ("paint", ("دهان", "بلاستيك", "paint", "ساتان", "مط", "مات", "نص لمعه", "نصف لمعه", "جوتن", "سايبس",
+               "فينوماستك", "dehan", "matt", "matte", "satin", "eggshell", "jotun", "sipes", "fenomastic")),
 )  # fmt: skip
 _CEILING_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gypsum_cove", ("بانوه", "بانوهات", "cove", "band", "ابليك سقف", "بيت نور")),
