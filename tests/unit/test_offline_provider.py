@@ -279,6 +279,7 @@ def test_several_rooms_a_state_a_budget_and_wall_tiles() -> None:
         ("الصالة 4 في 5 ومش هنعمل سقف ساقط", "ceiling", "paint"),
         ("الصالة 4 في 5 من غير ما نعمل سقف ساقط", "ceiling", "paint"),
         ("Living room 5x4, I don't want a full drop ceiling", "ceiling", "paint"),
+        ("الصالة 4 في 5 والسقف دهان عادي مش سقف ساقط", "ceiling", "paint"),
         # ... and only then: "not big, and I want a drop ceiling"; "I want nothing but a drop ceiling".
         ("الصالة 4 في 5 مش كبيرة وعايز سقف ساقط", "ceiling", "gypsum_full"),
         ("الصالة 4 في 5 مش عايز غير سقف ساقط", "ceiling", "gypsum_full"),

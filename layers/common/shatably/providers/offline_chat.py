@@ -58,7 +58,8 @@ _SHOW_AR = ("ارسم", "وري", "صور", "فرجني", "تخيل")  # word st
 # between ("الصالة مش كبيرة وعايز سقف ساقط", "مش عايز غير سقف ساقط") leaves the finish wanted.
 _NEGATION_CUES = ("من غير", "بدون", "بلاش", "مفيش", "ولا", "لا", "no", "without", "not", "don't", "dont",
                   "never", "skip", "men gheir", "mn gher", "men gher", "bala", "bdoon", "bedoon")  # fmt: skip
-# "مش" negates a verb: it rules out a finish only through one ("مش عايزة", "مش هنعمل", "مش لازم").
+# "مش" negates a verb or the word right after it: it rules out a finish through a verb ("مش عايزة",
+# "مش هنعمل", "مش لازم") or when the finish follows it ("بانوه مش سقف ساقط").
 _NOT = ("مش", "msh", "mesh", "mish")
 _NEGATED_VERB = ("عايز", "عاوز", "محتاج", "حابب", "لازم", "3ayz", "3ayez", "3awz", "ayz", "ayez", "awz",
                  "m7tag", "me7tag", "mehtag", "lazem", "7abb")  # fmt: skip
@@ -240,8 +241,8 @@ def _governs(before: list[str]) -> bool:
         words = before[:cut]
         if any(_ends_with(words, cue) for cue in _FOLDED_CUES):
             return True
-        # "مش" + a verb: the verb is the first word after it.
-        if words and words[-1] in _FOLDED_NOT and between and _is_verb(between[0]):
+        # "مش" + a verb ("مش عايزين سقف ساقط"), or "مش" right before the finish ("بانوه مش سقف ساقط").
+        if words and words[-1] in _FOLDED_NOT and (not between or _is_verb(between[0])):
             return True
     return False
 
@@ -541,15 +542,15 @@ def chat(request: ChatRequest, provider: str, model: str) -> ChatResult:
     if new_plan:
         assumed += _surface_assumptions(new_plan["rooms"], lang)
     reply = _reply(lang, style, room_type, reading, new_plan, amend, questions, assumed)
-    structured = None
-    if request.response_schema is not None:
-        structured = {
-            "reply": reply,
-            "questions": questions,
-            "plan": new_plan,
-            "amend": amend,
-            "drawing": drawing,
-        }
+    designed = {"questions": questions, "plan": new_plan, "amend": amend, "drawing": drawing}
+    return _result(request, provider, model, reply, designed)
+
+
+def _result(
+    request: ChatRequest, provider: str, model: str, reply: str, designed: dict[str, Any]
+) -> ChatResult:
+    """The answer as the provider gives it: the reply, and the structure when a schema asked for it."""
+    structured = {"reply": reply, **designed} if request.response_schema is not None else None
     history_text = [m.text for m in request.history]
     return ChatResult(
         text=reply,
@@ -595,16 +596,8 @@ def _reply_only(request: ChatRequest, provider: str, model: str, lang: Lang) -> 
             ),
         ]
     )
-    structured: dict[str, Any] | None = None
-    if request.response_schema is not None:
-        structured = {"reply": reply, "questions": [], "plan": None, "amend": None, "drawing": None}
-    return ChatResult(
-        text=reply,
-        provider=provider,
-        model=model,
-        structured=structured,
-        finish_reason="STOP",
-        usage=Usage(input_tokens=_tokens(request.system, request.message.text), output_tokens=_tokens(reply)),
+    return _result(
+        request, provider, model, reply, {"questions": [], "plan": None, "amend": None, "drawing": None}
     )
 
 
