@@ -263,6 +263,18 @@ def test_styles_document_is_fresh_each_call() -> None:
     assert catalogue_document("en")["styles"]
 
 
+def _fresh_python(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a new interpreter, so what it imports is not already loaded by the tests."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
+    )
+
+
 def test_importing_the_catalogue_or_the_studio_parses_no_data_file() -> None:
     # The job-status and image routes import both; only a route that looks at a style pays for it.
     code = (
@@ -270,27 +282,13 @@ def test_importing_the_catalogue_or_the_studio_parses_no_data_file() -> None:
         "shatably.catalog.rooms as r\n"
         "print(s.styles.cache_info().currsize, r.room_types.cache_info().currsize)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
-    )
+    out = _fresh_python(code)
     assert out.stdout.split() == ["0", "0"]
 
 
 def test_importing_the_catalogue_loads_neither_pydantic_nor_pillow() -> None:
     code = "import sys, shatably.catalog; print(sorted(m for m in ('PIL', 'pydantic') if m in sys.modules))"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'layers/common'}"},
-    )
+    out = _fresh_python(code)
     assert out.stdout.strip() == "[]"
 
 

@@ -29,6 +29,15 @@ const ROLES = {
   ceiling: { en: "ceiling", ar: "سقف" },
 };
 
+// A titled list of the model's sentences (each in its own direction), when it sent any.
+function appendList(section, title, tag, cls, items) {
+  if (!Array.isArray(items) || !items.length) return;
+  section.append(
+    h("h5", {}, t(title)),
+    h(tag, { class: cls }, items.map((item) => h("li", textAttrs(txt(item)), txt(item)))),
+  );
+}
+
 function roleLabel(role, lang = getLang()) {
   const known = ROLES[String(role ?? "").toLowerCase()];
   return known ? known[lang] : txt(role);
@@ -349,16 +358,7 @@ function buildPlan(plan, lang) {
       estimateView({ lang, ...plan.estimate }, { heading: "h5" }),
     );
   }
-  if (Array.isArray(plan.assumptions) && plan.assumptions.length) {
-    section.append(
-      h("h5", {}, t("plan_assumed")),
-      h(
-        "ul",
-        { class: "assumptions" },
-        plan.assumptions.map((a) => h("li", textAttrs(txt(a)), txt(a))),
-      ),
-    );
-  }
+  appendList(section, "plan_assumed", "ul", "assumptions", plan.assumptions);
 
   const materials = plan.materials;
   if (materials && (Array.isArray(materials) ? materials.length : Object.keys(materials).length)) {
@@ -429,16 +429,7 @@ function buildPlan(plan, lang) {
     );
   }
 
-  if (Array.isArray(plan.steps) && plan.steps.length) {
-    section.append(
-      h("h5", {}, t("steps")),
-      h(
-        "ol",
-        { class: "steps" },
-        plan.steps.map((s) => h("li", textAttrs(txt(s)), txt(s))),
-      ),
-    );
-  }
+  appendList(section, "steps", "ol", "steps", plan.steps);
 
   const rest = Object.fromEntries(
     Object.entries(plan).filter(([key]) => !PLAN_KNOWN.has(key) && key !== cost?.key),
